@@ -1,0 +1,325 @@
+//! Finding the article among the page's blocks.
+//!
+//! Each block gets a weight: running text counts for itself, link lists and
+//! page furniture count against. The article is the element whose subtree
+//! has the greatest total weight (a maximum-subtree choice, so a sidebar or
+//! a comment thread is only taken in when the text it brings outweighs the
+//! noise). Inside that element, furniture blocks are then dropped one by one.
+
+use crate::blocks::TextBlock;
+use crate::boilerplate::is_chrome;
+use crate::dom::{Dom, NONE, Tag};
+use crate::hints::{Hint, classify};
+use tribune_model::{Block, BlockKind};
+
+/// The body blocks kept, and the texts dropped.
+pub(crate) struct Selection {
+    pub kept: Vec<Block>,
+    pub removed: Vec<String>,
+}
+
+/// Per-node classification, inherited down the tree.
+#[derive(Clone, Copy, Default)]
+struct Inherited {
+    chrome: bool,
+    meta: bool,
+    /// Inside header/footer/aside elements.
+    furniture: bool,
+    caption: bool,
+}
+
+/// Chooses the main content and returns its blocks in order.
+pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Selection {
+    if blocks.is_empty() {
+        return Selection {
+            kept: Vec::new(),
+            removed: Vec::new(),
+        };
+    }
+    let prose = prose_sums(dom, blocks);
+    let inherited = inherit(dom, &prose);
+    let weights: Vec<f32> = blocks
+        .iter()
+        .map(|b| weight(b, inherited[b.owner]))
+        .collect();
+
+    // Subtree sums, children before parents (reverse document order).
+    let mut sums = vec![0f32; dom.nodes.len()];
+    for (block, w) in blocks.iter().zip(&weights) {
+        sums[block.owner] += w;
+    }
+    for index in (1..dom.nodes.len()).rev() {
+        let parent = dom.nodes[index].parent;
+        if parent != NONE {
+            let add = sums[index];
+            sums[parent as usize] += add;
+        }
+    }
+    let mut best = 0usize;
+    let mut best_score = f32::MIN;
+    for (index, node) in dom.nodes.iter().enumerate() {
+        if node.tag == Tag::Text || matches!(node.tag, Tag::P | Tag::H(_) | Tag::Li) {
+            continue;
+        }
+        let mut score = sums[index];
+        if node.body_marker {
+            score *= 1.15;
+        }
+        if score >= best_score {
+            best_score = score;
+            best = index;
+        }
+    }
+    if std::env::var_os("TRIBUNE_DEBUG").is_some() {
+        let mut order: Vec<usize> = (0..dom.nodes.len())
+            .filter(|&i| dom.nodes[i].tag != Tag::Text)
+            .collect();
+        order.sort_by(|a, b| sums[*b].total_cmp(&sums[*a]));
+        for &i in order.iter().take(8) {
+            let path: Vec<String> = std::iter::once(i)
+                .chain(dom.ancestors(i))
+                .take(6)
+                .map(|a| format!("{:?}.{}", dom.nodes[a].tag, dom.nodes[a].hints))
+                .collect();
+            eprintln!("cand {i} score {:.0} {}", sums[i], path.join(" < "));
+        }
+        for (b, w) in blocks.iter().zip(&weights) {
+            eprintln!(
+                "  blk owner {} w {:.0} ld {:.2} {:?} {}",
+                b.owner,
+                w,
+                b.link_density(),
+                inherited[b.owner].chrome,
+                &b.text.chars().take(70).collect::<String>()
+            );
+        }
+    }
+    let container_start = best;
+    let container_end = dom.nodes[best].end as usize;
+
+    let mut kept = Vec::new();
+    let mut removed = Vec::new();
+    // Class-name verdicts count only from inside the container: the
+    // container itself may sit in a `<div class="page-with-sidebar">`.
+    let inside = relative_flags(dom, &prose, container_start, container_end);
+    for (block, &w) in blocks.iter().zip(&weights) {
+        let in_container = (container_start..container_end).contains(&block.owner);
+        let flags = if in_container {
+            inside[block.owner - container_start]
+        } else {
+            Inherited::default()
+        };
+        let keep = in_container && keep_block(block, w, flags, title);
+        if keep {
+            kept.push(Block {
+                kind: block.kind,
+                text: block.text.clone(),
+            });
+        } else if removed.len() < MAX_REMOVED {
+            removed.push(truncate(&block.text, 160));
+        }
+    }
+    trim_edges(&mut kept, &mut removed);
+    Selection { kept, removed }
+}
+
+const MAX_REMOVED: usize = 200;
+
+/// A block's contribution to the score of the elements that contain it.
+fn weight(block: &TextBlock, flags: Inherited) -> f32 {
+    let chars = block.chars as f32;
+    let density = block.link_density();
+    if density > 0.5 {
+        return -chars;
+    }
+    if flags.chrome {
+        return -chars * 0.6;
+    }
+    if flags.furniture || flags.meta || flags.caption {
+        return -chars.min(60.0) * 0.3;
+    }
+    if matches!(block.kind, BlockKind::Heading(_)) {
+        return 0.0;
+    }
+    let own = (block.chars - block.link_chars) as f32;
+    if is_sentence_like(&block.text, block.chars) {
+        own * (1.0 - density)
+    } else {
+        -chars.min(40.0) * 0.25
+    }
+}
+
+/// Running prose: long, or ending like a sentence.
+fn is_sentence_like(text: &str, chars: usize) -> bool {
+    if chars >= 120 {
+        return true;
+    }
+    let end = text.trim_end_matches(['"', '\'', '”', '’', ')', '»', ' ']);
+    chars >= 40
+        && end.ends_with(['.', '!', '?', ':', ';', '…', '。'])
+        && text.split_whitespace().count() >= 6
+}
+
+fn keep_block(block: &TextBlock, weight: f32, flags: Inherited, title: Option<&str>) -> bool {
+    if flags.chrome || flags.furniture && weight <= 0.0 {
+        return false;
+    }
+    if flags.meta || flags.caption {
+        // A long paragraph in a "meta" box is usually a standfirst; keep it.
+        return block.chars >= 150 && block.link_density() < 0.2;
+    }
+    let density = block.link_density();
+    if density > 0.6 || (density > 0.35 && block.chars < 120) {
+        return false;
+    }
+    if is_chrome(&block.text) {
+        return false;
+    }
+    if let Some(title) = title {
+        if same_text(&block.text, title) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Drops short non-sentence blocks before the first and after the last
+/// paragraph of prose: bylines, dates, "Share", tag lists.
+fn trim_edges(kept: &mut Vec<Block>, removed: &mut Vec<String>) {
+    let is_prose = |b: &Block| {
+        matches!(b.kind, BlockKind::Paragraph | BlockKind::Quote)
+            && is_sentence_like(&b.text, b.text.chars().count())
+    };
+    let Some(first) = kept.iter().position(is_prose) else {
+        return;
+    };
+    let last = kept.iter().rposition(is_prose).unwrap_or(first);
+    let edge_junk = |b: &Block| {
+        !matches!(b.kind, BlockKind::Heading(_) | BlockKind::ListItem)
+            && b.text.chars().count() < 60
+    };
+    let tail: Vec<Block> = kept.drain(last + 1..).collect();
+    let mut keep_tail = Vec::new();
+    for block in tail {
+        if edge_junk(&block) {
+            removed.push(block.text);
+        } else {
+            keep_tail.push(block);
+        }
+    }
+    // Trailing headings with nothing under them belong to the next section
+    // of the page ("More stories", "Comments").
+    while keep_tail
+        .last()
+        .is_some_and(|b| matches!(b.kind, BlockKind::Heading(_)))
+    {
+        if let Some(b) = keep_tail.pop() {
+            removed.push(b.text);
+        }
+    }
+    kept.extend(keep_tail);
+    let head: Vec<Block> = kept.drain(..first).collect();
+    let mut keep_head = Vec::new();
+    for block in head {
+        if edge_junk(&block) {
+            removed.push(block.text);
+        } else {
+            keep_head.push(block);
+        }
+    }
+    kept.splice(0..0, keep_head);
+}
+
+/// Characters of prose (sentence-like, outside links) in each subtree,
+/// before any judgement by class names.
+fn prose_sums(dom: &Dom, blocks: &[TextBlock]) -> Vec<f32> {
+    let mut sums = vec![0f32; dom.nodes.len()];
+    for block in blocks {
+        if block.link_density() <= 0.5 && is_sentence_like(&block.text, block.chars) {
+            sums[block.owner] += (block.chars - block.link_chars) as f32;
+        }
+    }
+    for index in (1..dom.nodes.len()).rev() {
+        let parent = dom.nodes[index].parent;
+        if parent != NONE {
+            let add = sums[index];
+            sums[parent as usize] += add;
+        }
+    }
+    sums
+}
+
+/// A class name says "furniture" only about a part of the page: an
+/// element holding most of the page's prose is a layout wrapper, whatever
+/// it is called (`<html class="header-spacing">`, `<div class="has-sidebar">`).
+fn names_count(prose: &[f32], index: usize) -> bool {
+    prose[index] <= 0.4 * prose.first().copied().unwrap_or(0.0)
+}
+
+/// Inherited flags for every node, from the whole page.
+fn inherit(dom: &Dom, prose: &[f32]) -> Vec<Inherited> {
+    let mut flags = vec![Inherited::default(); dom.nodes.len()];
+    for index in 0..dom.nodes.len() {
+        let parent = dom.nodes[index].parent;
+        let base = if parent == NONE {
+            Inherited::default()
+        } else {
+            flags[parent as usize]
+        };
+        flags[index] = own_flags(dom, index, base, names_count(prose, index));
+    }
+    flags
+}
+
+/// Inherited flags for the nodes of one subtree, counting only what lies
+/// strictly inside its root.
+fn relative_flags(dom: &Dom, prose: &[f32], start: usize, end: usize) -> Vec<Inherited> {
+    let mut flags = vec![Inherited::default(); end - start];
+    for index in start + 1..end {
+        let parent = dom.nodes[index].parent as usize;
+        let base = if parent >= start && parent < end {
+            flags[parent - start]
+        } else {
+            Inherited::default()
+        };
+        flags[index - start] = own_flags(dom, index, base, names_count(prose, index));
+    }
+    flags
+}
+
+fn own_flags(dom: &Dom, index: usize, mut flags: Inherited, names_count: bool) -> Inherited {
+    let node = &dom.nodes[index];
+    match node.tag {
+        Tag::Header | Tag::Footer | Tag::Aside if names_count => flags.furniture = true,
+        Tag::Figcaption | Tag::Caption => flags.caption = true,
+        Tag::Form => {}
+        Tag::Text => return flags,
+        _ => {}
+    }
+    if names_count && !node.body_marker {
+        match classify(&node.hints) {
+            Hint::Chrome => flags.chrome = true,
+            Hint::Meta => flags.meta = true,
+            Hint::Body | Hint::Neutral => {}
+        }
+    }
+    flags
+}
+
+/// Whether two texts are the same after case and whitespace folding.
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let fold = |s: &str| -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    fold(a) == fold(b)
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,66 @@
+//! The `tribune` binary: command-line parsing and wiring. The work itself
+//! lives in the library crates; each subcommand is a module of `cmd`.
+
+mod cmd;
+mod input;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Tribune: a self-hosted news desk in one binary.
+///
+/// Turns raw news (web pages, feeds, archives, pasted text) into clean,
+/// attributed articles.
+#[derive(Debug, Parser)]
+#[command(name = "tribune", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log verbosity: error, warn, info, debug, trace (or RUST_LOG syntax).
+    #[arg(long, global = true, env = "TRIBUNE_LOG", default_value = "warn")]
+    log: String,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract the article from pages, text files or URLs (JSON lines by default).
+    Extract(cmd::extract::Args),
+    /// Measure a pipeline stage on labelled data, beside a reference tool.
+    Bench(cmd::bench::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&cli.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Extract(args) => cmd::extract::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("tribune: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A closed pipe (`tribune extract ... | head`) is not a failure.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
