@@ -18,6 +18,9 @@ pub(crate) struct TextBlock {
     pub chars: usize,
     /// Characters inside `<a>` elements.
     pub link_chars: usize,
+    /// Characters of the link the block opens with, if it opens with one
+    /// (a teaser's linked headline).
+    pub leading_link_chars: usize,
 }
 
 impl TextBlock {
@@ -85,6 +88,9 @@ struct Pending {
     text: String,
     chars: usize,
     link_chars: usize,
+    leading_link_chars: usize,
+    /// Only link text has been seen so far.
+    leading: bool,
     owner: Option<usize>,
     /// A space is owed before the next word.
     space: bool,
@@ -92,6 +98,11 @@ struct Pending {
 
 impl Pending {
     fn push_text(&mut self, text: &str, in_link: bool, verbatim: bool) {
+        if self.text.is_empty() && !text.trim().is_empty() {
+            self.leading = in_link;
+        } else if !in_link && !text.trim().is_empty() {
+            self.leading = false;
+        }
         if verbatim {
             let n = text.chars().count();
             self.text.push_str(text);
@@ -118,6 +129,9 @@ impl Pending {
             self.chars += n;
             if in_link {
                 self.link_chars += n;
+                if self.leading {
+                    self.leading_link_chars += n;
+                }
             }
         }
     }
@@ -150,6 +164,7 @@ impl Pending {
                 text: text.to_string(),
                 chars,
                 link_chars: self.link_chars.min(chars),
+                leading_link_chars: self.leading_link_chars.min(chars),
             });
         }
         *self = Pending::default();

@@ -38,9 +38,17 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
     }
     let prose = prose_sums(dom, blocks);
     let inherited = inherit(dom, &prose);
+    let teasers = teaser_runs(blocks);
     let weights: Vec<f32> = blocks
         .iter()
-        .map(|b| weight(b, inherited[b.owner]))
+        .zip(&teasers)
+        .map(|(b, &teaser)| {
+            if teaser {
+                -(b.chars as f32) * 0.5
+            } else {
+                weight(b, inherited[b.owner])
+            }
+        })
         .collect();
 
     // Subtree sums, children before parents (reverse document order).
@@ -83,6 +91,40 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
                 .collect();
             eprintln!("cand {i} score {:.0} {}", sums[i], path.join(" < "));
         }
+        let needle = std::env::var("TRIBUNE_DEBUG").unwrap_or_default();
+        if let Some(big) = blocks
+            .iter()
+            .find(|b| !needle.is_empty() && b.text.contains(&needle))
+            .or_else(|| blocks.iter().max_by_key(|b| b.chars))
+        {
+            eprintln!(
+                "  needle block owner {} tag {:?} flags chrome {} meta {} furn {} cap {}",
+                big.owner,
+                dom.nodes[big.owner].tag,
+                inherited[big.owner].chrome,
+                inherited[big.owner].meta,
+                inherited[big.owner].furniture,
+                inherited[big.owner].caption
+            );
+            for a in dom.ancestors(big.owner) {
+                let h = classify(&dom.nodes[a].hints);
+                if h != Hint::Neutral
+                    || matches!(
+                        dom.nodes[a].tag,
+                        Tag::Header | Tag::Footer | Tag::Aside | Tag::Figcaption
+                    )
+                {
+                    eprintln!(
+                        "  anc {:?} {:?} {:?} prose {:.0}/{:.0}",
+                        h,
+                        dom.nodes[a].tag,
+                        &dom.nodes[a].hints.chars().take(80).collect::<String>(),
+                        prose[a],
+                        prose[0]
+                    );
+                }
+            }
+        }
         for (b, w) in blocks.iter().zip(&weights) {
             eprintln!(
                 "  blk owner {} w {:.0} ld {:.2} {:?} {}",
@@ -93,6 +135,12 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
                 &b.text.chars().take(70).collect::<String>()
             );
         }
+    }
+    if std::env::var_os("TRIBUNE_DEBUG").is_some() {
+        eprintln!(
+            "BEST {best} {:?} {} score {best_score}",
+            dom.nodes[best].tag, dom.nodes[best].hints
+        );
     }
     let container_start = best;
     let container_end = dom.nodes[best].end as usize;
@@ -125,18 +173,45 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
 
 const MAX_REMOVED: usize = 200;
 
+/// Marks runs of three or more blocks that each open with a linked
+/// headline followed by a snippet: lists of other stories, however they
+/// are marked up.
+fn teaser_runs(blocks: &[TextBlock]) -> Vec<bool> {
+    let looks_teaser = |b: &TextBlock| {
+        b.leading_link_chars >= 15
+            && b.leading_link_chars * 10 >= b.chars
+            && b.leading_link_chars * 10 <= b.chars * 8
+    };
+    let mut marks = vec![false; blocks.len()];
+    let mut start = 0;
+    while start < blocks.len() {
+        if !looks_teaser(&blocks[start]) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < blocks.len() && looks_teaser(&blocks[end]) {
+            end += 1;
+        }
+        if end - start >= 3 {
+            marks[start..end].iter_mut().for_each(|m| *m = true);
+        }
+        start = end;
+    }
+    marks
+}
+
 /// A block's contribution to the score of the elements that contain it.
 fn weight(block: &TextBlock, flags: Inherited) -> f32 {
     let chars = block.chars as f32;
     let density = block.link_density();
-    if density > 0.5 {
+    if density > 0.5 && !is_linked_prose(block) {
         return -chars;
     }
-    if flags.chrome {
-        return -chars * 0.6;
-    }
-    if flags.furniture || flags.meta || flags.caption {
-        return -chars.min(60.0) * 0.3;
+    // Blocks that class names or tags mark as furniture are dropped from
+    // whatever container is chosen, so they neither help nor hurt it.
+    if flags.chrome || flags.furniture || flags.meta || flags.caption {
+        return 0.0;
     }
     if matches!(block.kind, BlockKind::Heading(_)) {
         return 0.0;
@@ -147,6 +222,15 @@ fn weight(block: &TextBlock, flags: Inherited) -> f32 {
     } else {
         -chars.min(40.0) * 0.25
     }
+}
+
+/// A long paragraph of sentences that happens to be full of links (a blog's
+/// link-rich lead), unlike a menu, whose links are short and unpunctuated.
+fn is_linked_prose(block: &TextBlock) -> bool {
+    block.chars >= 200
+        && block.link_density() < 0.9
+        && block.text.matches(['.', '!', '?']).count() >= 2
+        && block.leading_link_chars * 2 < block.chars
 }
 
 /// Running prose: long, or ending like a sentence.
@@ -169,7 +253,7 @@ fn keep_block(block: &TextBlock, weight: f32, flags: Inherited, title: Option<&s
         return block.chars >= 150 && block.link_density() < 0.2;
     }
     let density = block.link_density();
-    if density > 0.6 || (density > 0.35 && block.chars < 120) {
+    if !is_linked_prose(block) && (density > 0.6 || (density > 0.35 && block.chars < 120)) {
         return false;
     }
     if is_chrome(&block.text) {
@@ -252,9 +336,21 @@ fn prose_sums(dom: &Dom, blocks: &[TextBlock]) -> Vec<f32> {
 /// A class name says "furniture" only about a part of the page: an
 /// element holding most of the page's prose is a layout wrapper, whatever
 /// it is called (`<html class="header-spacing">`, `<div class="has-sidebar">`).
-fn names_count(prose: &[f32], index: usize) -> bool {
-    prose[index] <= 0.4 * prose.first().copied().unwrap_or(0.0)
+fn prose_share(prose: &[f32], index: usize) -> f32 {
+    let total = prose.first().copied().unwrap_or(0.0);
+    if total <= 0.0 {
+        0.0
+    } else {
+        prose[index] / total
+    }
 }
+
+/// The most of the page's prose a "furniture" element may hold.
+const CHROME_SHARE: f32 = 0.4;
+/// The most of the page's prose a byline, date or caption box may hold,
+/// as a share and in characters.
+const META_SHARE: f32 = 0.15;
+const META_MAX_PROSE: f32 = 400.0;
 
 /// Inherited flags for every node, from the whole page.
 fn inherit(dom: &Dom, prose: &[f32]) -> Vec<Inherited> {
@@ -266,7 +362,7 @@ fn inherit(dom: &Dom, prose: &[f32]) -> Vec<Inherited> {
         } else {
             flags[parent as usize]
         };
-        flags[index] = own_flags(dom, index, base, names_count(prose, index));
+        flags[index] = own_flags(dom, prose, index, base);
     }
     flags
 }
@@ -282,25 +378,32 @@ fn relative_flags(dom: &Dom, prose: &[f32], start: usize, end: usize) -> Vec<Inh
         } else {
             Inherited::default()
         };
-        flags[index - start] = own_flags(dom, index, base, names_count(prose, index));
+        flags[index - start] = own_flags(dom, prose, index, base);
     }
     flags
 }
 
-fn own_flags(dom: &Dom, index: usize, mut flags: Inherited, names_count: bool) -> Inherited {
+fn own_flags(dom: &Dom, prose: &[f32], index: usize, mut flags: Inherited) -> Inherited {
+    let share = prose_share(prose, index);
     let node = &dom.nodes[index];
     match node.tag {
-        Tag::Header | Tag::Footer | Tag::Aside if names_count => flags.furniture = true,
+        Tag::Header | Tag::Footer | Tag::Aside if share <= CHROME_SHARE => flags.furniture = true,
         Tag::Figcaption | Tag::Caption => flags.caption = true,
         Tag::Form => {}
         Tag::Text => return flags,
         _ => {}
     }
-    if names_count && !node.body_marker {
+    if !node.body_marker {
         match classify(&node.hints) {
-            Hint::Chrome => flags.chrome = true,
-            Hint::Meta => flags.meta = true,
-            Hint::Body | Hint::Neutral => {}
+            Hint::Comments
+                if !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
+                    && node.parent != NONE =>
+            {
+                flags.chrome = true
+            }
+            Hint::Comments | Hint::Chrome if share <= CHROME_SHARE => flags.chrome = true,
+            Hint::Meta if share <= META_SHARE && prose[index] < META_MAX_PROSE => flags.meta = true,
+            _ => {}
         }
     }
     flags

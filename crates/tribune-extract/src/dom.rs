@@ -287,14 +287,21 @@ impl Dom {
     }
 }
 
-/// Inline styles that hide an element.
+/// Inline styles that hide an element: a `display: none` or
+/// `visibility: hidden` declaration (not a custom property that merely
+/// contains those words).
 fn hides(style: &str) -> bool {
-    let compact: String = style
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect();
-    compact.contains("display:none") || compact.contains("visibility:hidden")
+    style.split(';').any(|declaration| {
+        let Some((property, value)) = declaration.split_once(':') else {
+            return false;
+        };
+        let value = value.trim().trim_end_matches("!important").trim();
+        match property.trim().to_ascii_lowercase().as_str() {
+            "display" => value.eq_ignore_ascii_case("none"),
+            "visibility" => value.eq_ignore_ascii_case("hidden"),
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -11,8 +11,10 @@
 pub(crate) enum Hint {
     /// Nothing known.
     Neutral,
-    /// Page furniture around the article: share bars, comments, related links.
+    /// Page furniture around the article: share bars, related links.
     Chrome,
+    /// Readers' comments: furniture however much text they hold.
+    Comments,
     /// The article metadata line: byline, date, tags, captions, credits.
     Meta,
     /// The article body.
@@ -81,7 +83,6 @@ const CHROME_WORDS: &[&str] = &[
     "signin",
     "banner",
     "skip",
-    "jump",
     "pagination",
     "pager",
     "rating",
@@ -105,8 +106,6 @@ const CHROME_WORDS: &[&str] = &[
     "next",
     "prev",
     "previous",
-    "widget",
-    "widgets",
     "feedback",
     "survey",
     "donate",
@@ -142,7 +141,6 @@ const META_WORDS: &[&str] = &[
     "eyebrow",
     "category",
     "categories",
-    "label",
     "disclaimer",
     "bio",
     "avatar",
@@ -178,6 +176,7 @@ pub(crate) fn classify(names: &str) -> Hint {
         return Hint::Neutral;
     }
     let mut chrome = false;
+    let mut comments = false;
     let mut meta = false;
     let mut body = 0;
     for token in names.split_ascii_whitespace() {
@@ -186,6 +185,52 @@ pub(crate) fn classify(names: &str) -> Hint {
             continue;
         }
         let words = words_of(token);
+        // `has-sidebar`, `with-comments`, `comments-open`, `comment-count`
+        // describe the element's state or a neighbour, not the element.
+        let modifier = words.iter().any(|m| {
+            matches!(
+                m.as_str(),
+                "has"
+                    | "with"
+                    | "no"
+                    | "without"
+                    | "open"
+                    | "closed"
+                    | "enabled"
+                    | "disabled"
+                    | "status"
+                    | "count"
+                    | "allowed"
+                    | "number"
+                    | "icon"
+                    | "on"
+                    | "off"
+                    | "is"
+            )
+        });
+        // WordPress and Drupal tag posts with their taxonomy and state
+        // (`category-news`, `tag-elections`, `status-publish`): those say
+        // what the post is about, not what part of the page this is.
+        let taxonomy = words.len() > 1
+            && matches!(
+                words[0].as_str(),
+                "tag"
+                    | "tags"
+                    | "category"
+                    | "categories"
+                    | "format"
+                    | "type"
+                    | "status"
+                    | "postid"
+                    | "template"
+                    | "node"
+                    | "field"
+                    | "view"
+                    | "page"
+            );
+        if modifier || taxonomy {
+            continue;
+        }
         for (i, word) in words.iter().enumerate() {
             let w = word.as_str();
             // Compounds written as one word: `sharetools`, `commentlist`.
@@ -194,8 +239,14 @@ pub(crate) fn classify(names: &str) -> Hint {
                     .iter()
                     .any(|p| w.starts_with(p) && w.len() > p.len() + 2)
             };
+            if (matches!(w, "comment" | "comments" | "disqus" | "respond")
+                || !w.starts_with("commentar") && compound(&["comment", "disqus"]))
+            {
+                comments = true;
+            }
             if CHROME_WORDS.contains(&w)
                 || !w.starts_with("commentar")
+                    && w != "promoted"
                     && compound(&[
                         "comment",
                         "share",
@@ -240,7 +291,9 @@ pub(crate) fn classify(names: &str) -> Hint {
             }
         }
     }
-    if chrome {
+    if comments {
+        Hint::Comments
+    } else if chrome {
         Hint::Chrome
     } else if meta {
         Hint::Meta
@@ -284,7 +337,7 @@ mod tests {
     fn names_are_classified_by_whole_words() {
         assert_eq!(classify("share-bar"), Hint::Chrome);
         assert_eq!(classify("relatedlinks"), Hint::Chrome);
-        assert_eq!(classify("comment-list"), Hint::Chrome);
+        assert_eq!(classify("comment-list"), Hint::Comments);
         assert_eq!(classify("commentary-body"), Hint::Body);
         assert_eq!(classify("headline"), Hint::Meta);
         assert_eq!(classify("article-body"), Hint::Body);
