@@ -25,6 +25,10 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?i)^(sign up|subscribe)\b.{0,60}\b(newsletter|updates|alerts|inbox|briefing|digest)\b",
         r"(?i)^(get|download) (the|our) .{0,30}\bapp\b",
         r"(?i)^(click|tap) here to\b",
+        r"(?i)^(join|get) (\d[\d,.]*\+? |our |thousands of |other )?.{0,30}\b(subscribers|readers)\b.{0,40}\b(newsletter|emails?|inbox|updates)\b",
+        // Form status messages left in the page by site builders.
+        r"(?i)^(thank you|thanks)[!.]? your (submission|message|form) has been (received|sent)",
+        r"(?i)^oops[!.]? something went wrong",
         // Sharing.
         r"(?i)^(share|share this|share on|share via|tweet|pin it|email|print|copy link|comments?|\d+ comments?)( (article|story|page|post))?:?$",
         r"(?i)^share (this|on|via|the) (article|story|post|page)?",

@@ -78,70 +78,6 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
             best = index;
         }
     }
-    if std::env::var_os("TRIBUNE_DEBUG").is_some() {
-        let mut order: Vec<usize> = (0..dom.nodes.len())
-            .filter(|&i| dom.nodes[i].tag != Tag::Text)
-            .collect();
-        order.sort_by(|a, b| sums[*b].total_cmp(&sums[*a]));
-        for &i in order.iter().take(8) {
-            let path: Vec<String> = std::iter::once(i)
-                .chain(dom.ancestors(i))
-                .take(6)
-                .map(|a| format!("{:?}.{}", dom.nodes[a].tag, dom.nodes[a].hints))
-                .collect();
-            eprintln!("cand {i} score {:.0} {}", sums[i], path.join(" < "));
-        }
-        let needle = std::env::var("TRIBUNE_DEBUG").unwrap_or_default();
-        if let Some(big) = blocks
-            .iter()
-            .find(|b| !needle.is_empty() && b.text.contains(&needle))
-            .or_else(|| blocks.iter().max_by_key(|b| b.chars))
-        {
-            eprintln!(
-                "  needle block owner {} tag {:?} flags chrome {} meta {} furn {} cap {}",
-                big.owner,
-                dom.nodes[big.owner].tag,
-                inherited[big.owner].chrome,
-                inherited[big.owner].meta,
-                inherited[big.owner].furniture,
-                inherited[big.owner].caption
-            );
-            for a in dom.ancestors(big.owner) {
-                let h = classify(&dom.nodes[a].hints);
-                if h != Hint::Neutral
-                    || matches!(
-                        dom.nodes[a].tag,
-                        Tag::Header | Tag::Footer | Tag::Aside | Tag::Figcaption
-                    )
-                {
-                    eprintln!(
-                        "  anc {:?} {:?} {:?} prose {:.0}/{:.0}",
-                        h,
-                        dom.nodes[a].tag,
-                        &dom.nodes[a].hints.chars().take(80).collect::<String>(),
-                        prose[a],
-                        prose[0]
-                    );
-                }
-            }
-        }
-        for (b, w) in blocks.iter().zip(&weights) {
-            eprintln!(
-                "  blk owner {} w {:.0} ld {:.2} {:?} {}",
-                b.owner,
-                w,
-                b.link_density(),
-                inherited[b.owner].chrome,
-                &b.text.chars().take(70).collect::<String>()
-            );
-        }
-    }
-    if std::env::var_os("TRIBUNE_DEBUG").is_some() {
-        eprintln!(
-            "BEST {best} {:?} {} score {best_score}",
-            dom.nodes[best].tag, dom.nodes[best].hints
-        );
-    }
     let container_start = best;
     let container_end = dom.nodes[best].end as usize;
 
@@ -150,14 +86,14 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
     // Class-name verdicts count only from inside the container: the
     // container itself may sit in a `<div class="page-with-sidebar">`.
     let inside = relative_flags(dom, &prose, container_start, container_end);
-    for (block, &w) in blocks.iter().zip(&weights) {
+    for ((block, &w), &teaser) in blocks.iter().zip(&weights).zip(&teasers) {
         let in_container = (container_start..container_end).contains(&block.owner);
         let flags = if in_container {
             inside[block.owner - container_start]
         } else {
             Inherited::default()
         };
-        let keep = in_container && keep_block(block, w, flags, title);
+        let keep = in_container && !teaser && keep_block(block, w, flags, title);
         if keep {
             kept.push(Block {
                 kind: block.kind,
@@ -177,27 +113,37 @@ const MAX_REMOVED: usize = 200;
 /// headline followed by a snippet: lists of other stories, however they
 /// are marked up.
 fn teaser_runs(blocks: &[TextBlock]) -> Vec<bool> {
-    let looks_teaser = |b: &TextBlock| {
+    let headline_first = |b: &TextBlock| {
         b.leading_link_chars >= 15
             && b.leading_link_chars * 10 >= b.chars
             && b.leading_link_chars * 10 <= b.chars * 8
     };
+    // A cut-off snippet ("... said on Tuesday...") under a linked headline.
+    let snippet =
+        |b: &TextBlock| b.chars < 400 && (b.text.ends_with("...") || b.text.ends_with('…'));
+    // Link-only blocks (the headlines themselves) neither start nor break a run.
+    let neutral = |b: &TextBlock| b.link_density() > 0.5;
     let mut marks = vec![false; blocks.len()];
-    let mut start = 0;
-    while start < blocks.len() {
-        if !looks_teaser(&blocks[start]) {
-            start += 1;
-            continue;
+    let mut run: Vec<usize> = Vec::new();
+    let mut snippets = 0;
+    let close = |run: &mut Vec<usize>, snippets: &mut usize, marks: &mut Vec<bool>| {
+        if run.len() >= 3 || *snippets >= 2 {
+            run.iter().for_each(|&i| marks[i] = true);
         }
-        let mut end = start;
-        while end < blocks.len() && looks_teaser(&blocks[end]) {
-            end += 1;
+        run.clear();
+        *snippets = 0;
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        if headline_first(block) || snippet(block) {
+            run.push(i);
+            if snippet(block) {
+                snippets += 1;
+            }
+        } else if !neutral(block) {
+            close(&mut run, &mut snippets, &mut marks);
         }
-        if end - start >= 3 {
-            marks[start..end].iter_mut().for_each(|m| *m = true);
-        }
-        start = end;
     }
+    close(&mut run, &mut snippets, &mut marks);
     marks
 }
 

@@ -40,7 +40,7 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Metadata {
         description: meta.first(&["og:description", "description", "twitter:description"]),
         ..Metadata::default()
     };
-    out.authors = authors(html, &meta, &ld, out.site_name.as_deref());
+    out.authors = authors(html, &meta, &ld);
     out.published = published(html, &meta, &ld, url);
     out.language = html
         .select("html")
@@ -94,6 +94,7 @@ struct JsonLd {
     headline: Option<String>,
     authors: Vec<String>,
     published: Option<String>,
+    modified: Option<String>,
     publisher: Option<String>,
     url: Option<String>,
 }
@@ -144,12 +145,14 @@ impl JsonLd {
                 .find(|o| types_of(o).iter().any(|t| t == "webpage"))
             {
                 ld.published = string_of(page.get("datePublished"));
+                ld.modified = string_of(page.get("dateModified"));
             }
             return ld;
         };
         ld.headline = string_of(article.get("headline")).or_else(|| string_of(article.get("name")));
         ld.published = string_of(article.get("datePublished"))
             .or_else(|| string_of(article.get("dateCreated")));
+        ld.modified = string_of(article.get("dateModified"));
         ld.authors = names_of(article.get("author"), &objects);
         ld.publisher = article.get("publisher").and_then(|p| name_of(p, &objects));
         ld.url = string_of(article.get("url")).or_else(|| match article.get("mainEntityOfPage") {
@@ -289,12 +292,10 @@ pub(crate) fn similar(a: &str, b: &str) -> f32 {
     common as f32 / wa.len().min(wb.len()) as f32
 }
 
-fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd, site: Option<&str>) -> Vec<String> {
-    let usable = |name: &String| {
-        !name.starts_with("http")
-            && !name.contains('@')
-            && site.is_none_or(|s| !s.eq_ignore_ascii_case(name))
-    };
+fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
+    // A desk or the site itself may be the author ("Reuters", "Swoogo");
+    // only URLs and handles are not names.
+    let usable = |name: &String| !name.starts_with("http") && !name.contains('@');
     let mut names: Vec<String> = ld
         .authors
         .iter()
@@ -319,6 +320,11 @@ fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd, site: Option<&str>) -> Vec
     if names.is_empty() {
         for selector in [
             "[itemprop=author] [itemprop=name]",
+            "[class*=authorName]",
+            "[class*=author-name]",
+            "[class*=author__name]",
+            "[class*=AuthorName]",
+            "[class*=byline__author]",
             "[itemprop=author]",
             "[rel=author]",
             ".byline .author",
@@ -408,7 +414,52 @@ fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Op
     if let Some(date) = url.and_then(date_in_url) {
         return Some(date);
     }
-    None
+    // The date printed by the headline: the first `<time>` of the article,
+    // then a date in the byline or date line.
+    for selector in [
+        "article time[datetime]",
+        "main time[datetime]",
+        "time[datetime]",
+    ] {
+        if let Some(node) = html.select(selector).nodes().first() {
+            if let Some(date) = node.attr("datetime").and_then(|v| parse_machine_date(&v)) {
+                return Some(date);
+            }
+        }
+    }
+    for selector in [
+        "[class*=date]",
+        "[class*=byline]",
+        "[class*=posted]",
+        "[class*=publish]",
+        "[class*=meta]",
+        "time",
+    ] {
+        for node in html.select(selector).nodes().iter().take(4) {
+            let text = node.text();
+            if text.len() > 200 {
+                continue;
+            }
+            if let Some(date) = parse_human_date(&text) {
+                return Some(date);
+            }
+        }
+    }
+    // A page that states only when it was last changed: that is the date
+    // its readers see.
+    ld.modified
+        .as_deref()
+        .and_then(parse_machine_date)
+        .or_else(|| {
+            [
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "last-modified",
+            ]
+            .iter()
+            .find_map(|key| meta.0.get(*key).and_then(|v| parse_machine_date(v)))
+        })
 }
 
 /// `en-US` → `en`, `en_GB` → `en`; anything that is not a language tag → None.
@@ -454,7 +505,60 @@ pub(crate) fn absolute_url(href: &str, base: Option<&str>) -> Option<String> {
 
 /// Collapses runs of whitespace to one space and trims.
 pub(crate) fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.contains('&') {
+        decode_entities(&text)
+    } else {
+        text
+    }
+}
+
+/// Decodes the character references that templates leave escaped twice in
+/// metadata (`Maria &amp; Katerina`, `It&#39;s`).
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        // A reference is at most `&#x10FFFF;`: look for its `;` among the
+        // next few bytes, never splitting a character.
+        let end = tail
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| c == ';')
+            .map(|(i, _)| i);
+        let decoded = end.and_then(|end| {
+            let name = &tail[1..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some(' '),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|dec| dec.parse().ok()))
+                    .and_then(char::from_u32),
+            }?;
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -506,6 +610,14 @@ mod tests {
             None,
         );
         assert_eq!(m.authors, ["Jane Doe", "John Roe"]);
+    }
+
+    #[test]
+    fn entities_decode_without_splitting_characters() {
+        assert_eq!(collapse("Maria &amp; Katerina"), "Maria & Katerina");
+        assert_eq!(collapse("It&#39;s &#x263A;"), "It's \u{263A}");
+        assert_eq!(collapse("& Why They’re Smart"), "& Why They’re Smart");
+        assert_eq!(collapse("AT&T"), "AT&T");
     }
 
     #[test]

@@ -14,7 +14,20 @@ pub(crate) fn clean_author(raw: &str) -> Option<String> {
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let text = BY_PREFIX.replace(&text, "");
     // Trailing furniture: "Jane Doe | March 5", "Jane Doe - Staff Writer" stays.
-    let text = text.split(['|', '\n', '•']).next().unwrap_or("").trim();
+    let text = text
+        .split(['|', '\n', '•', '»'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    // "David Jackson - Editorial Team": a role after a spaced dash.
+    let text = text
+        .split(" - ")
+        .next()
+        .unwrap_or("")
+        .split(" – ")
+        .next()
+        .unwrap_or("")
+        .trim();
     let text = text.trim_matches(|c: char| c == ',' || c == ':' || c == '-' || c.is_whitespace());
     if text.is_empty() || text.chars().count() > 80 || text.split_whitespace().count() > 10 {
         return None;
