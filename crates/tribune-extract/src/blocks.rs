@@ -46,10 +46,10 @@ pub(crate) fn text_blocks(dom: &Dom) -> Vec<TextBlock> {
     let mut current = Pending::default();
     for (index, node) in dom.nodes.iter().enumerate() {
         while stack.last().is_some_and(|open| open.end <= index) {
-            if let Some(closed) = stack.pop() {
-                if closed.tag.is_block() {
-                    current.flush(&mut blocks, dom, &stack);
-                }
+            if let Some(closed) = stack.pop()
+                && closed.tag.is_block()
+            {
+                current.flush(&mut blocks, dom, &stack);
             }
         }
         match node.tag {

@@ -205,10 +205,10 @@ fn keep_block(block: &TextBlock, weight: f32, flags: Inherited, title: Option<&s
     if is_chrome(&block.text) {
         return false;
     }
-    if let Some(title) = title {
-        if same_text(&block.text, title) {
-            return false;
-        }
+    if let Some(title) = title
+        && same_text(&block.text, title)
+    {
+        return false;
     }
     true
 }

@@ -60,10 +60,11 @@ pub(crate) fn parse_machine_date(text: &str) -> Option<Dated> {
             }
         }
     }
-    if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(date) = NaiveDate::parse_from_str(text, "%Y%m%d") {
-            return checked(date, None);
-        }
+    if text.len() == 8
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(date) = NaiveDate::parse_from_str(text, "%Y%m%d")
+    {
+        return checked(date, None);
     }
     if (10..=13).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
         let mut secs: i64 = text.parse().ok()?;
@@ -122,26 +123,23 @@ pub(crate) fn parse_human_date(text: &str) -> Option<Dated> {
     let mut found: Vec<(usize, NaiveDate)> = Vec::new();
     if let Some(c) = MONTH_FIRST.captures(text) {
         let month = month_number(&c[1])?;
-        if let (Ok(day), Ok(year)) = (c[2].parse(), c[3].parse()) {
-            if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-                found.push((c.get(0).map_or(0, |m| m.start()), date));
-            }
-        }
-    }
-    if let Some(c) = DAY_FIRST.captures(text) {
-        if let (Ok(day), Some(month), Ok(year)) = (c[1].parse(), month_number(&c[2]), c[3].parse())
+        if let (Ok(day), Ok(year)) = (c[2].parse(), c[3].parse())
+            && let Some(date) = NaiveDate::from_ymd_opt(year, month, day)
         {
-            if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-                found.push((c.get(0).map_or(0, |m| m.start()), date));
-            }
+            found.push((c.get(0).map_or(0, |m| m.start()), date));
         }
     }
-    if let Some(c) = NUMERIC.captures(text) {
-        if let (Ok(year), Ok(month), Ok(day)) = (c[1].parse(), c[2].parse(), c[3].parse()) {
-            if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-                found.push((c.get(0).map_or(0, |m| m.start()), date));
-            }
-        }
+    if let Some(c) = DAY_FIRST.captures(text)
+        && let (Ok(day), Some(month), Ok(year)) = (c[1].parse(), month_number(&c[2]), c[3].parse())
+        && let Some(date) = NaiveDate::from_ymd_opt(year, month, day)
+    {
+        found.push((c.get(0).map_or(0, |m| m.start()), date));
+    }
+    if let Some(c) = NUMERIC.captures(text)
+        && let (Ok(year), Ok(month), Ok(day)) = (c[1].parse(), c[2].parse(), c[3].parse())
+        && let Some(date) = NaiveDate::from_ymd_opt(year, month, day)
+    {
+        found.push((c.get(0).map_or(0, |m| m.start()), date));
     }
     let (_, date) = found.into_iter().min_by_key(|(at, _)| *at)?;
     checked(date, None)

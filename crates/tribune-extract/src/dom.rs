@@ -144,7 +144,7 @@ impl Dom {
         // Iterative pre-order walk; `stack` holds the indices of the open
         // ancestors so each node's `end` can be set when it closes.
         let mut open: Vec<u32> = Vec::new();
-        let mut next = Some(root.clone());
+        let mut next = Some(*root);
         let mut skip_children;
         while let Some(node) = next {
             skip_children = true;
@@ -234,12 +234,10 @@ impl Dom {
                 }
             }
             // Advance: first child, else next sibling, else climb.
-            if !skip_children {
-                if let Some(child) = node.first_child() {
-                    open.push(index);
-                    next = Some(child);
-                    continue;
-                }
+            if !skip_children && let Some(child) = node.first_child() {
+                open.push(index);
+                next = Some(child);
+                continue;
             }
             let mut cursor = node;
             next = loop {

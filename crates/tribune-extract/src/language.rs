@@ -86,14 +86,13 @@ pub(crate) fn detect(text: &str, declared: Option<&str>) -> Option<String> {
         Some((at, _)) => &text[..at],
         None => text,
     };
-    if sample.chars().count() >= 80 {
-        if let Some(info) = whatlang::detect(sample) {
-            if info.is_reliable() || declared.is_none() && info.confidence() > 0.5 {
-                let code = iso639_1(info.lang())
-                    .map_or_else(|| info.lang().code().to_string(), str::to_string);
-                return Some(code);
-            }
-        }
+    if sample.chars().count() >= 80
+        && let Some(info) = whatlang::detect(sample)
+        && (info.is_reliable() || declared.is_none() && info.confidence() > 0.5)
+    {
+        let code =
+            iso639_1(info.lang()).map_or_else(|| info.lang().code().to_string(), str::to_string);
+        return Some(code);
     }
     declared.map(str::to_string)
 }

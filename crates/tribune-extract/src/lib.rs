@@ -77,7 +77,14 @@ pub fn extract_with(document: &Document, options: &ExtractOptions) -> Result<Art
             bytes.len(),
             options.max_bytes
         ));
-        bytes = &bytes[..options.max_bytes];
+        // Cut at a character boundary (if UTF-8: the first byte left out
+        // must not be a continuation byte), so that the cut alone does not
+        // make the text look mis-encoded.
+        let mut cut = options.max_bytes;
+        while cut > 0 && options.max_bytes - cut < 3 && bytes[cut] & 0xc0 == 0x80 {
+            cut -= 1;
+        }
+        bytes = &bytes[..cut];
     }
     let decoded = decode::decode(bytes, document.content_type.as_deref())?;
     warnings.extend(decoded.warnings);
@@ -142,6 +149,17 @@ fn from_html(text: &str, url: Option<&str>) -> Article {
     let mut removed = selection.removed;
     let consumed = provenance::extract(&mut body, &removed, &mut article.provenance);
     removed.extend(consumed);
+    // The printed byline, as the page shows it ("By Jane Doe, Reuters").
+    article.provenance.byline = removed
+        .iter()
+        .map(|line| line.trim())
+        .find(|line| {
+            line.chars().count() < 120
+                && line
+                    .get(..3)
+                    .is_some_and(|by| by.eq_ignore_ascii_case("by "))
+        })
+        .map(str::to_string);
     if article.provenance.original_publisher.is_some() && article.provenance.republisher.is_none() {
         article.provenance.republisher =
             article.site_name.clone().or_else(|| url.and_then(host_of));

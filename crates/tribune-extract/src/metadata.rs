@@ -302,8 +302,8 @@ fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
         .filter_map(|a| clean_author(a))
         .filter(usable)
         .collect();
-    if names.is_empty() {
-        if let Some(raw) = meta.first(&[
+    if names.is_empty()
+        && let Some(raw) = meta.first(&[
             "author",
             "article:author",
             "byl",
@@ -313,9 +313,9 @@ fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
             "dcterms.creator",
             "citation_author",
             "twitter:creator",
-        ]) {
-            names = split_authors(&raw).into_iter().filter(usable).collect();
-        }
+        ])
+    {
+        names = split_authors(&raw).into_iter().filter(usable).collect();
     }
     if names.is_empty() {
         for selector in [
@@ -421,10 +421,10 @@ fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Op
         "main time[datetime]",
         "time[datetime]",
     ] {
-        if let Some(node) = html.select(selector).nodes().first() {
-            if let Some(date) = node.attr("datetime").and_then(|v| parse_machine_date(&v)) {
-                return Some(date);
-            }
+        if let Some(node) = html.select(selector).nodes().first()
+            && let Some(date) = node.attr("datetime").and_then(|v| parse_machine_date(&v))
+        {
+            return Some(date);
         }
     }
     for selector in [

@@ -72,17 +72,16 @@ pub(crate) fn read(text: &str) -> TextParts {
                 && (lower.starts_with("published")
                     || lower.starts_with("updated")
                     || lower.starts_with("posted"))
+                && let Some(date) = parse_human_date(&paragraph)
             {
-                if let Some(date) = parse_human_date(&paragraph) {
-                    if lower.starts_with("published")
-                        || lower.starts_with("posted")
-                        || parts.published.is_none()
-                    {
-                        parts.published = Some(date);
-                    }
-                    parts.removed.push(paragraph);
-                    continue;
+                if lower.starts_with("published")
+                    || lower.starts_with("posted")
+                    || parts.published.is_none()
+                {
+                    parts.published = Some(date);
                 }
+                parts.removed.push(paragraph);
+                continue;
             }
         }
         parts.blocks.push(Block {

@@ -2,7 +2,7 @@
 //! who contributed, which agencies. Matched lines leave the body.
 //!
 //! The patterns read credit lines as newsrooms write them:
-//! "This article originally appeared on USA TODAY: <title>",
+//! "This article originally appeared on USA TODAY: &lt;title&gt;",
 //! "Contributing: Kim Hjelmgaard and Francesca Chambers, USA TODAY; Reuters",
 //! "(Reporting by Will Dunham; Editing by Tom Brown)", "WASHINGTON (AP) —".
 
@@ -100,18 +100,7 @@ pub(crate) fn extract(
             return true;
         }
         if let Some(c) = ORIGINALLY.captures(text) {
-            let publisher = c["publisher"]
-                .trim()
-                .trim_end_matches([',', ':'])
-                .to_string();
-            if publisher.split_whitespace().count() <= 8 {
-                provenance.original_publisher = Some(publisher);
-                if let Some(title) = c.name("title") {
-                    let title = title.as_str().trim();
-                    if !title.is_empty() {
-                        provenance.original_title = Some(title.to_string());
-                    }
-                }
+            if read_originally(&c, provenance) {
                 consumed.push(text.to_string());
                 return false;
             }
@@ -131,26 +120,60 @@ pub(crate) fn extract(
             // The agency's own credit line is part of its copy: it stays.
             return true;
         }
-        if position == 0 {
-            if let Some(c) = DATELINE_AGENCY.captures(text) {
-                push_unique(
-                    &mut provenance.agencies,
-                    agency_name(&c["agency"])
-                        .unwrap_or(&c["agency"])
-                        .to_string(),
-                );
-            }
+        if position == 0
+            && let Some(c) = DATELINE_AGENCY.captures(text)
+        {
+            push_unique(
+                &mut provenance.agencies,
+                agency_name(&c["agency"])
+                    .unwrap_or(&c["agency"])
+                    .to_string(),
+            );
         }
         true
     });
     for line in removed.iter().chain(consumed.iter()) {
-        if let Some(c) = DISCLAIMER.captures(line.trim()) {
+        let line = line.trim();
+        if let Some(c) = DISCLAIMER.captures(line) {
             provenance
                 .republisher
                 .get_or_insert_with(|| c["site"].trim().to_string());
         }
+        // Credit lines that the page put in a box of their own were dropped
+        // with the chrome; they still say where the story came from.
+        if line.chars().count() > 400 {
+            continue;
+        }
+        if provenance.original_publisher.is_none() {
+            if let Some(c) = ORIGINALLY.captures(line) {
+                read_originally(&c, provenance);
+            }
+        }
+        if let Some(c) = CONTRIBUTING.captures(line) {
+            read_credit_list(&c["list"], provenance);
+        }
     }
     consumed
+}
+
+/// Fills the original publisher and title from an "originally appeared"
+/// line; false when the "publisher" is too long to be a name.
+fn read_originally(c: &regex::Captures<'_>, provenance: &mut Provenance) -> bool {
+    let publisher = c["publisher"]
+        .trim()
+        .trim_end_matches([',', ':'])
+        .to_string();
+    if publisher.split_whitespace().count() > 8 {
+        return false;
+    }
+    provenance.original_publisher = Some(publisher);
+    if let Some(title) = c.name("title") {
+        let title = title.as_str().trim();
+        if !title.is_empty() {
+            provenance.original_title = Some(title.to_string());
+        }
+    }
+    true
 }
 
 /// "Kim Hjelmgaard and Francesca Chambers, USA TODAY; Reuters": people go to

@@ -111,8 +111,7 @@ pub fn same_authors(predicted: &str, truth: &str) -> bool {
         let lower = s
             .to_lowercase()
             .replace(" and ", ";")
-            .replace('&', ";")
-            .replace(',', ";");
+            .replace(['&', ','], ";");
         let mut names: Vec<String> = lower
             .split(';')
             .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
