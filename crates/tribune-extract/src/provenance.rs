@@ -99,11 +99,11 @@ pub(crate) fn extract(
         if !near_edge || text.chars().count() > 400 {
             return true;
         }
-        if let Some(c) = ORIGINALLY.captures(text) {
-            if read_originally(&c, provenance) {
-                consumed.push(text.to_string());
-                return false;
-            }
+        if let Some(c) = ORIGINALLY.captures(text)
+            && read_originally(&c, provenance)
+        {
+            consumed.push(text.to_string());
+            return false;
         }
         if let Some(c) = CONTRIBUTING.captures(text) {
             read_credit_list(&c["list"], provenance);
@@ -144,10 +144,10 @@ pub(crate) fn extract(
         if line.chars().count() > 400 {
             continue;
         }
-        if provenance.original_publisher.is_none() {
-            if let Some(c) = ORIGINALLY.captures(line) {
-                read_originally(&c, provenance);
-            }
+        if provenance.original_publisher.is_none()
+            && let Some(c) = ORIGINALLY.captures(line)
+        {
+            read_originally(&c, provenance);
         }
         if let Some(c) = CONTRIBUTING.captures(line) {
             read_credit_list(&c["list"], provenance);

@@ -1,0 +1,171 @@
+//! Helpers for the end-to-end tests: a scratch directory and a way to run
+//! the real `tribune` binary and look at what it printed.
+//!
+//! Each test file includes this module with `mod util;`, so not every
+//! helper is used by every file.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The `tribune` binary Cargo built for these tests.
+pub const TRIBUNE: &str = env!("CARGO_BIN_EXE_tribune");
+
+/// A directory under the system's temporary directory, unique to one test,
+/// removed (with everything in it) when dropped.
+pub struct TestDir {
+    root: PathBuf,
+}
+
+impl TestDir {
+    /// A new, empty directory whose name says which test made it.
+    pub fn new(name: &str) -> TestDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let unique = format!(
+            "tribune-test-{name}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let root = std::env::temp_dir().join(unique);
+        if root.exists() {
+            std::fs::remove_dir_all(&root).expect("cannot clear an old test directory");
+        }
+        std::fs::create_dir_all(&root).expect("cannot create the test directory");
+        TestDir { root }
+    }
+
+    /// The directory itself.
+    pub fn path(&self) -> &Path {
+        &self.root
+    }
+
+    /// The path of `name` inside the directory (not created).
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// Writes `contents` to `name` (creating parent directories) and
+    /// returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("cannot create a directory");
+        }
+        std::fs::write(&path, contents).expect("cannot write a test file");
+        path
+    }
+
+    /// Writes `contents` gzipped to `name` and returns its path.
+    pub fn write_gz(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        self.write(name, gzip(contents.as_ref()))
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// `bytes`, gzipped.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("gzip into memory");
+    encoder.finish().expect("gzip into memory")
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    /// The exit code; `None` if the process was killed by a signal (a
+    /// crash), which tests treat as a failure.
+    pub code: Option<i32>,
+    pub elapsed: Duration,
+}
+
+impl Output {
+    /// The stdout's lines parsed as JSON, one value per line.
+    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|err| panic!("not a JSON line ({err}): {line}\n{self:#?}"))
+            })
+            .collect()
+    }
+
+    /// The only JSON line on stdout.
+    pub fn json(&self) -> serde_json::Value {
+        let mut lines = self.json_lines();
+        assert_eq!(lines.len(), 1, "expected one JSON line: {self:#?}");
+        lines.remove(0)
+    }
+
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "unexpected exit: {self:#?}");
+        self
+    }
+}
+
+/// Runs `tribune` with `args` and no standard input.
+pub fn tribune<I, S>(args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(args, None)
+}
+
+/// Runs `tribune` with `args`, feeding `stdin` to it.
+pub fn tribune_with_stdin<I, S>(args: I, stdin: &[u8]) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(args, Some(stdin))
+}
+
+fn run<I, S>(args: I, stdin: Option<&[u8]>) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let started = Instant::now();
+    let mut command = Command::new(TRIBUNE);
+    command
+        .args(args)
+        // The tests read warnings from the JSON, not from the log.
+        .env("TRIBUNE_LOG", "error")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("cannot start the tribune binary");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        let bytes = bytes.to_vec();
+        // Write from a thread so a child that does not read cannot block us.
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        });
+    }
+    let output = child.wait_with_output().expect("cannot wait for tribune");
+    Output {
+        stdout: String::from_utf8(output.stdout).expect("stdout is not UTF-8"),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code(),
+        elapsed: started.elapsed(),
+    }
+}
