@@ -29,6 +29,12 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         // Form status messages left in the page by site builders.
         r"(?i)^(thank you|thanks)[!.]? your (submission|message|form) has been (received|sent)",
         r"(?i)^oops[!.]? something went wrong",
+        r"(?i)^by subscribing\b",
+        r"(?i)^subscribe to\b.{0,40}$",
+        r"(?i)\bdelivered (straight |directly |right )?to your inbox\b",
+        r"(?i)\bcheck your (inbox|email)\b.{0,60}\bconfirm",
+        r"(?i)^(error|oops)?[!.:]? ?please enter a valid e-?mail",
+        r"(?i)^(photo|image|picture|video|graphic)s? ?(credit|courtesy|by|source)?\s*:.{0,100}$",
         // Sharing.
         r"(?i)^(share|share this|share on|share via|tweet|pin it|email|print|copy link|comments?|\d+ comments?)( (article|story|page|post))?:?$",
         r"(?i)^share (this|on|via|the) (article|story|post|page)?",

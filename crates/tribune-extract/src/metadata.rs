@@ -94,7 +94,6 @@ struct JsonLd {
     headline: Option<String>,
     authors: Vec<String>,
     published: Option<String>,
-    modified: Option<String>,
     publisher: Option<String>,
     url: Option<String>,
 }
@@ -137,22 +136,14 @@ impl JsonLd {
                 .any(|t| ARTICLE_TYPES.contains(&t.as_str()))
         };
         let mut ld = JsonLd::default();
+        // Only an article's own dates count: the `WebPage` node most CMSs
+        // add dates the page, which is often older or newer than the story.
         let Some(article) = objects.iter().find(|o| is_article(o)) else {
-            // Many pages describe only a WebPage; take its dates but not its
-            // name, which is usually the site's.
-            if let Some(page) = objects
-                .iter()
-                .find(|o| types_of(o).iter().any(|t| t == "webpage"))
-            {
-                ld.published = string_of(page.get("datePublished"));
-                ld.modified = string_of(page.get("dateModified"));
-            }
             return ld;
         };
         ld.headline = string_of(article.get("headline")).or_else(|| string_of(article.get("name")));
         ld.published = string_of(article.get("datePublished"))
             .or_else(|| string_of(article.get("dateCreated")));
-        ld.modified = string_of(article.get("dateModified"));
         ld.authors = names_of(article.get("author"), &objects);
         ld.publisher = article.get("publisher").and_then(|p| name_of(p, &objects));
         ld.url = string_of(article.get("url")).or_else(|| match article.get("mainEntityOfPage") {
@@ -445,21 +436,7 @@ fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Op
             }
         }
     }
-    // A page that states only when it was last changed: that is the date
-    // its readers see.
-    ld.modified
-        .as_deref()
-        .and_then(parse_machine_date)
-        .or_else(|| {
-            [
-                "article:modified_time",
-                "og:updated_time",
-                "datemodified",
-                "last-modified",
-            ]
-            .iter()
-            .find_map(|key| meta.0.get(*key).and_then(|v| parse_machine_date(v)))
-        })
+    None
 }
 
 /// `en-US` → `en`, `en_GB` → `en`; anything that is not a language tag → None.
