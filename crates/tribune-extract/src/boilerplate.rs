@@ -35,6 +35,9 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?i)\bcheck your (inbox|email)\b.{0,60}\bconfirm",
         r"(?i)^(error|oops)?[!.:]? ?please enter a valid e-?mail",
         r"(?i)^(photo|image|picture|video|graphic)s? ?(credit|courtesy|by|source)?\s*:.{0,100}$",
+        // Photo credits under pictures: "Jane Doe | Bloomberg | Getty Images".
+        r"(?i)^[^.!?]{0,100}\b(getty images|ap photo|afp via getty|shutterstock|istock(photo)?|via reuters|reuters/[a-z]+|epa-efe|imago images)\b[^.!?]{0,40}$",
+        r"(?i)^want more (stories|news|articles|content) like this\??$",
         // Sharing.
         r"(?i)^(share|share this|share on|share via|tweet|pin it|email|print|copy link|comments?|\d+ comments?)( (article|story|page|post))?:?$",
         r"(?i)^share (this|on|via|the) (article|story|post|page)?",
@@ -83,6 +86,9 @@ mod tests {
             "Advertisement",
             "Share this article",
             "Skip to main content",
+            "Natalie Naccache | Bloomberg | Getty Images",
+            "Great! Check your inbox and click the link to confirm your subscription.",
+            "By subscribing to this newsletter, you agree to our terms of service.",
             "© 2024 Example Media. All rights reserved.",
         ] {
             assert!(is_chrome(line), "{line}");

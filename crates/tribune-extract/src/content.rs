@@ -109,6 +109,9 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
 
 const MAX_REMOVED: usize = 200;
 
+/// How much a link-list block counts against the elements holding it, per character.
+const LINK_PENALTY: f32 = 0.75;
+
 /// Marks runs of three or more blocks that each open with a linked
 /// headline followed by a snippet: lists of other stories, however they
 /// are marked up.
@@ -152,14 +155,20 @@ fn weight(block: &TextBlock, flags: Inherited) -> f32 {
     let chars = block.chars as f32;
     let density = block.link_density();
     if density > 0.5 && !is_linked_prose(block) {
-        return -chars;
+        return -chars * LINK_PENALTY;
     }
     // Blocks that class names or tags mark as furniture are dropped from
     // whatever container is chosen, so they neither help nor hurt it.
     if flags.chrome || flags.furniture || flags.meta || flags.caption {
         return 0.0;
     }
-    if matches!(block.kind, BlockKind::Heading(_)) {
+    // Headings, code and the items of a plain (unlinked) list are part of
+    // articles as often as of anything else: they neither help nor hurt.
+    if matches!(block.kind, BlockKind::Heading(_) | BlockKind::Preformatted)
+        || block.kind == BlockKind::ListItem
+            && density < 0.3
+            && !is_sentence_like(&block.text, block.chars)
+    {
         return 0.0;
     }
     let own = (block.chars - block.link_chars) as f32;

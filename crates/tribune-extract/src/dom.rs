@@ -168,6 +168,8 @@ impl Dom {
                     let tag = Tag::from_name(&element.name.local)?;
                     let mut hints = String::new();
                     let mut body_marker = false;
+                    let mut hidden = false;
+                    let mut streamed = false;
                     for attr in &element.attrs {
                         match &*attr.name.local {
                             "class" | "id" => {
@@ -175,8 +177,15 @@ impl Dom {
                                     hints.push(' ');
                                 }
                                 hints.push_str(&attr.value.to_ascii_lowercase());
+                                // React's streaming renderer parks finished
+                                // content in `<div hidden id="S:0">` and a
+                                // script moves it into view: it is the page.
+                                streamed |= &*attr.name.local == "id"
+                                    && attr.value.strip_prefix("S:").is_some_and(|n| {
+                                        !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+                                    });
                             }
-                            "hidden" => return None,
+                            "hidden" => hidden = true,
                             "aria-hidden" if attr.value.trim().eq_ignore_ascii_case("true") => {
                                 return None;
                             }
@@ -204,6 +213,9 @@ impl Dom {
                             }
                             _ => {}
                         }
+                    }
+                    if hidden && !streamed {
+                        return None;
                     }
                     Some(Node {
                         tag,
@@ -271,7 +283,10 @@ impl Dom {
         &self.text[node.text_start as usize..node.text_end as usize]
     }
 
-    /// Indices of `index`'s ancestors, nearest first.
+    /// Indices of `index`'s ancestors, nearest first. (Walking them per
+    /// node is quadratic on deep pages; passes over `nodes` in order, where
+    /// parents come first, are not.)
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn ancestors(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
         let mut current = self.nodes[index].parent;
         std::iter::from_fn(move || {
@@ -322,6 +337,8 @@ mod tests {
             .map(|i| dom.text_of(i))
             .collect();
         assert_eq!(texts, ["One ", "two", "Three"]);
+        let streamed = build("<body><div hidden id=\"S:0\"><p>Streamed</p></div></body>");
+        assert!(streamed.text.contains("Streamed"));
         let div = dom.nodes.iter().position(|n| n.tag == Tag::Div).unwrap();
         assert_eq!(&*dom.nodes[div].hints, "main");
         let three = (0..dom.nodes.len())
@@ -336,8 +353,12 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_recurse() {
-        let html = "<div>".repeat(20_000) + "deep" + &"</div>".repeat(20_000);
+        // <span>s, which html5ever nests in linear time (deep <div>s cost it
+        // quadratic time, 15 s here for 20,000; `nesting` bounds those).
+        let n = 100_000;
+        let html = "<span>".repeat(n) + "deep" + &"</span>".repeat(n);
         let dom = build(&html);
         assert!(dom.text.contains("deep"));
+        assert!(dom.nodes.len() > n);
     }
 }

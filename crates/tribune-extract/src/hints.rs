@@ -82,7 +82,6 @@ const CHROME_WORDS: &[&str] = &[
     "login",
     "signin",
     "banner",
-    "skip",
     "pagination",
     "pager",
     "rating",
@@ -275,6 +274,10 @@ pub(crate) fn classify(names: &str) -> Hint {
                 }
             } else if META_WORDS.contains(&w)
                 || compound(&["byline", "caption", "author", "dateline", "timestamp"])
+                // `imagecaption`, `photocredit`: the part names what it is.
+                || ["caption", "credit", "credits", "byline"]
+                    .iter()
+                    .any(|suffix| w.ends_with(suffix) && w.len() > suffix.len() + 2)
             {
                 meta = true;
             } else if BODY_WORDS.contains(&w)

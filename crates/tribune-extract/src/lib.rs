@@ -36,6 +36,7 @@ mod hints;
 mod language;
 mod metadata;
 mod names;
+mod nesting;
 mod plaintext;
 mod provenance;
 pub mod score;
@@ -129,7 +130,9 @@ fn looks_like_html(text: &str) -> bool {
 }
 
 fn from_html(text: &str, url: Option<&str>) -> Article {
-    let html = dom_query::Document::from(text);
+    // html5ever's tree builder is quadratic on deeply nested markup (and on
+    // piles of unclosed formatting tags): `nesting` bounds both.
+    let (html, nesting_warning) = nesting::parse(text);
     let meta = metadata::read(&html, url);
     let dom = dom::Dom::build(&html.root());
     drop(html);
@@ -167,6 +170,7 @@ fn from_html(text: &str, url: Option<&str>) -> Article {
     article.language = language::detect(&joined(&body), meta.language.as_deref());
     article.set_blocks(body);
     article.removed = removed;
+    article.warnings.extend(nesting_warning);
     article
 }
 

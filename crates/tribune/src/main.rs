@@ -35,8 +35,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&cli.log)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_new(log_directives(&cli.log))
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_directives("warn"))),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -56,11 +56,34 @@ fn main() -> ExitCode {
     }
 }
 
-/// A closed pipe (`tribune extract ... | head`) is not a failure.
+/// A bare level (`--log warn`) applies to Tribune's own crates; the parser
+/// libraries stay at `error`, or html5ever alone writes a warning line per
+/// misplaced table child ("foster parenting not implemented"), thousands on
+/// some pages. Anything else is taken as `RUST_LOG` syntax, as given.
+fn log_directives(log: &str) -> String {
+    let level = log.trim();
+    if level.eq_ignore_ascii_case("off") {
+        "off".to_string()
+    } else if ["error", "warn", "info", "debug", "trace"]
+        .iter()
+        .any(|known| level.eq_ignore_ascii_case(known))
+    {
+        format!("error,tribune={level},tribune_extract={level},tribune_model={level}")
+    } else {
+        log.to_string()
+    }
+}
+
+/// A closed pipe (`tribune extract ... | head`) is not a failure. The write
+/// may have failed inside serde_json, which wraps the I/O error in its own.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|json| json.io_error_kind() == Some(BrokenPipe))
     })
 }

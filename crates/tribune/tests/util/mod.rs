@@ -6,14 +6,18 @@
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The `tribune` binary Cargo built for these tests.
 pub const TRIBUNE: &str = env!("CARGO_BIN_EXE_tribune");
+
+/// How long one run may take before the test calls it a hang and kills it.
+pub const HANG: Duration = Duration::from_secs(120);
 
 /// A directory under the system's temporary directory, unique to one test,
 /// removed (with everything in it) when dropped.
@@ -161,11 +165,34 @@ where
             let _ = pipe.write_all(&bytes);
         });
     }
-    let output = child.wait_with_output().expect("cannot wait for tribune");
+    let stdout = read_in_background(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_in_background(child.stderr.take().expect("stderr is piped"));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("cannot wait for tribune") {
+            break status;
+        }
+        if started.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("tribune ran for more than {HANG:?} and was killed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = started.elapsed();
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
     Output {
-        stdout: String::from_utf8(output.stdout).expect("stdout is not UTF-8"),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        code: output.status.code(),
-        elapsed: started.elapsed(),
+        stdout: String::from_utf8(stdout).expect("stdout is not UTF-8"),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        code: status.code(),
+        elapsed,
     }
+}
+
+fn read_in_background(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        bytes
+    })
 }
