@@ -7,36 +7,36 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexSet, RegexSetBuilder};
 
 /// Lines longer than this are never judged boilerplate by their words.
 const MAX_CHROME_CHARS: usize = 220;
 
 static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new([
+    RegexSetBuilder::new([
         // Account and navigation chrome.
-        r"(?i)^(manage your account|my account|sign ?in|log ?in|log ?out|sign ?out|register|create an? (free )?account)\b.{0,40}$",
+        r"(?i)^(manage your account|my account|sign ?in|log ?in|log ?out|sign ?out|register|create an? (free )?account)(?-u:\b).{0,40}$",
         r"(?i)^skip to (main )?(content|navigation)",
         r"(?i)^(back to top|go to top|top of page|scroll to top)\.?$",
         // Calls to action for channels, apps and newsletters.
-        r"(?i)^(follow|join|subscribe to|like) us on\b",
-        r"(?i)^(follow|join) (us|our \w+ (channel|group|page))\b.{0,60}(whatsapp|telegram|twitter|facebook|instagram|google news|youtube|tiktok|linkedin|threads|x\b|channel)",
-        r"(?i)\b(whatsapp|telegram) channel\b.{0,20}$",
-        r"(?i)^(sign up|subscribe)\b.{0,60}\b(newsletter|updates|alerts|inbox|briefing|digest)\b",
-        r"(?i)^(get|download) (the|our) .{0,30}\bapp\b",
-        r"(?i)^(click|tap) here to\b",
-        r"(?i)^(join|get) (\d[\d,.]*\+? |our |thousands of |other )?.{0,30}\b(subscribers|readers)\b.{0,40}\b(newsletter|emails?|inbox|updates)\b",
+        r"(?i)^(follow|join|subscribe to|like) us on(?-u:\b)",
+        r"(?i)^(follow|join) (us|our \w+ (channel|group|page))(?-u:\b).{0,60}(whatsapp|telegram|twitter|facebook|instagram|google news|youtube|tiktok|linkedin|threads|x(?-u:\b)|channel)",
+        r"(?i)(?-u:\b)(whatsapp|telegram) channel(?-u:\b).{0,20}$",
+        r"(?i)^(sign up|subscribe)(?-u:\b).{0,60}(?-u:\b)(newsletter|updates|alerts|inbox|briefing|digest)(?-u:\b)",
+        r"(?i)^(get|download) (the|our) .{0,30}(?-u:\b)app(?-u:\b)",
+        r"(?i)^(click|tap) here to(?-u:\b)",
+        r"(?i)^(join|get) (\d[\d,.]*\+? |our |thousands of |other )?.{0,30}(?-u:\b)(subscribers|readers)(?-u:\b).{0,40}(?-u:\b)(newsletter|emails?|inbox|updates)(?-u:\b)",
         // Form status messages left in the page by site builders.
         r"(?i)^(thank you|thanks)[!.]? your (submission|message|form) has been (received|sent)",
         r"(?i)^oops[!.]? something went wrong",
-        r"(?i)^by subscribing\b",
-        r"(?i)^subscribe to\b.{0,40}$",
-        r"(?i)\bdelivered (straight |directly |right )?to your inbox\b",
-        r"(?i)\bcheck your (inbox|email)\b.{0,60}\bconfirm",
+        r"(?i)^by subscribing(?-u:\b)",
+        r"(?i)^subscribe to(?-u:\b).{0,40}$",
+        r"(?i)(?-u:\b)delivered (straight |directly |right )?to your inbox(?-u:\b)",
+        r"(?i)(?-u:\b)check your (inbox|email)(?-u:\b).{0,60}(?-u:\b)confirm",
         r"(?i)^(error|oops)?[!.:]? ?please enter a valid e-?mail",
         r"(?i)^(photo|image|picture|video|graphic)s? ?(credit|courtesy|by|source)?\s*:.{0,100}$",
         // Photo credits under pictures: "Jane Doe | Bloomberg | Getty Images".
-        r"(?i)^[^.!?]{0,100}\b(getty images|ap photo|afp via getty|shutterstock|istock(photo)?|via reuters|reuters/[a-z]+|epa-efe|imago images)\b[^.!?]{0,40}$",
+        r"(?i)^[^.!?]{0,100}(?-u:\b)(getty images|ap photo|afp via getty|shutterstock|istock(photo)?|via reuters|reuters/[a-z]+|epa-efe|imago images)(?-u:\b)[^.!?]{0,40}$",
         r"(?i)^want more (stories|news|articles|content) like this\??$",
         // Sharing.
         r"(?i)^(share|share this|share on|share via|tweet|pin it|email|print|copy link|comments?|\d+ comments?)( (article|story|page|post))?:?$",
@@ -44,14 +44,18 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         // Advertising.
         r"(?i)^(advertisement|advertising|sponsored( content)?|ad|paid content|story continues below( advertisement)?|article continues below( advertisement)?|continue reading below)$",
         // Publisher notices.
-        r"(?i)\bis not responsible for (this|the|any) (news|content|article|story)",
-        r"(?i)\bnews agencies have provided\b",
+        r"(?i)(?-u:\b)is not responsible for (this|the|any) (news|content|article|story)",
+        r"(?i)(?-u:\b)news agencies have provided(?-u:\b)",
         r"(?i)^(all rights reserved|copyright ©|© ?\d{4}|©.{0,60}all rights reserved)",
-        r"(?i)\b(we use|this (web)?site uses) cookies\b",
+        r"(?i)(?-u:\b)(we use|this (web)?site uses) cookies(?-u:\b)",
         r"(?i)^(accept|reject|manage) (all )?cookies",
         r"(?i)^(report (an? )?(error|typo|correction)|send us a (tip|correction))\.?$",
-        r"(?i)^(you (may|might) also like|recommended( for you)?|related (stories|articles|coverage|posts|content)|more (from|on) |most (read|popular|viewed)|trending( now)?|latest (news|stories)|top stories)\b.{0,40}$",
+        r"(?i)^(you (may|might) also like|recommended( for you)?|related (stories|articles|coverage|posts|content)|more (from|on) |most (read|popular|viewed)|trending( now)?|latest (news|stories)|top stories)(?-u:\b).{0,40}$",
     ])
+    // Many case-insensitive alternatives make a large lazy DFA; with the
+    // default cache it is rebuilt over and over on a big batch of pages.
+    .dfa_size_limit(32 << 20)
+    .build()
     .expect("boilerplate patterns compile")
 });
 

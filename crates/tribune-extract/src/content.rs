@@ -37,7 +37,8 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
         };
     }
     let prose = prose_sums(dom, blocks);
-    let inherited = inherit(dom, &prose);
+    let names = classify_all(dom);
+    let inherited = inherit(dom, &names, &prose);
     let teasers = teaser_runs(blocks);
     let weights: Vec<f32> = blocks
         .iter()
@@ -85,7 +86,7 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
     let mut removed = Vec::new();
     // Class-name verdicts count only from inside the container: the
     // container itself may sit in a `<div class="page-with-sidebar">`.
-    let inside = relative_flags(dom, &prose, container_start, container_end);
+    let inside = relative_flags(dom, &names, &prose, container_start, container_end);
     for ((block, &w), &teaser) in blocks.iter().zip(&weights).zip(&teasers) {
         let in_container = (container_start..container_end).contains(&block.owner);
         let flags = if in_container {
@@ -307,8 +308,22 @@ const CHROME_SHARE: f32 = 0.4;
 const META_SHARE: f32 = 0.15;
 const META_MAX_PROSE: f32 = 400.0;
 
+/// What each node's class and id say; pages repeat the same names many
+/// times, so each distinct string is classified once.
+fn classify_all(dom: &Dom) -> Vec<Hint> {
+    let mut seen: std::collections::HashMap<&str, Hint> = std::collections::HashMap::new();
+    dom.nodes
+        .iter()
+        .map(|node| {
+            *seen
+                .entry(&node.hints)
+                .or_insert_with(|| classify(&node.hints))
+        })
+        .collect()
+}
+
 /// Inherited flags for every node, from the whole page.
-fn inherit(dom: &Dom, prose: &[f32]) -> Vec<Inherited> {
+fn inherit(dom: &Dom, names: &[Hint], prose: &[f32]) -> Vec<Inherited> {
     let mut flags = vec![Inherited::default(); dom.nodes.len()];
     for index in 0..dom.nodes.len() {
         let parent = dom.nodes[index].parent;
@@ -317,14 +332,20 @@ fn inherit(dom: &Dom, prose: &[f32]) -> Vec<Inherited> {
         } else {
             flags[parent as usize]
         };
-        flags[index] = own_flags(dom, prose, index, base);
+        flags[index] = own_flags(dom, names, prose, index, base);
     }
     flags
 }
 
 /// Inherited flags for the nodes of one subtree, counting only what lies
 /// strictly inside its root.
-fn relative_flags(dom: &Dom, prose: &[f32], start: usize, end: usize) -> Vec<Inherited> {
+fn relative_flags(
+    dom: &Dom,
+    names: &[Hint],
+    prose: &[f32],
+    start: usize,
+    end: usize,
+) -> Vec<Inherited> {
     let mut flags = vec![Inherited::default(); end - start];
     for index in start + 1..end {
         let parent = dom.nodes[index].parent as usize;
@@ -333,12 +354,18 @@ fn relative_flags(dom: &Dom, prose: &[f32], start: usize, end: usize) -> Vec<Inh
         } else {
             Inherited::default()
         };
-        flags[index - start] = own_flags(dom, prose, index, base);
+        flags[index - start] = own_flags(dom, names, prose, index, base);
     }
     flags
 }
 
-fn own_flags(dom: &Dom, prose: &[f32], index: usize, mut flags: Inherited) -> Inherited {
+fn own_flags(
+    dom: &Dom,
+    names: &[Hint],
+    prose: &[f32],
+    index: usize,
+    mut flags: Inherited,
+) -> Inherited {
     let share = prose_share(prose, index);
     let node = &dom.nodes[index];
     match node.tag {
@@ -349,7 +376,7 @@ fn own_flags(dom: &Dom, prose: &[f32], index: usize, mut flags: Inherited) -> In
         _ => {}
     }
     if !node.body_marker {
-        match classify(&node.hints) {
+        match names[index] {
             Hint::Comments
                 if !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
                     && node.parent != NONE =>

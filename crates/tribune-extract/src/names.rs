@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static BY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*((written|posted|reported|words|text|story|published|compiled|edited|reviewed)( and \w+)? by|by|author|authors|von|par|por|door)\b[:\s]*")
+    Regex::new(r"(?i)^\s*((written|posted|reported|words|text|story|published|compiled|edited|reviewed)( and \w+)? by|by|author|authors|von|par|por|door)(?-u:\b)[:\s]*")
         .expect("byline prefix pattern compiles")
 });
 
