@@ -238,36 +238,26 @@ fn trim_edges(kept: &mut Vec<Block>, removed: &mut Vec<String>) {
         !matches!(b.kind, BlockKind::Heading(_) | BlockKind::ListItem)
             && b.text.chars().count() < 60
     };
-    let tail: Vec<Block> = kept.drain(last + 1..).collect();
-    let mut keep_tail = Vec::new();
-    for block in tail {
-        if edge_junk(&block) {
-            removed.push(block.text);
-        } else {
-            keep_tail.push(block);
-        }
-    }
+    let mut tail = drop_where(kept.drain(last + 1..).collect(), edge_junk, removed);
     // Trailing headings with nothing under them belong to the next section
     // of the page ("More stories", "Comments").
-    while keep_tail
-        .last()
-        .is_some_and(|b| matches!(b.kind, BlockKind::Heading(_)))
-    {
-        if let Some(b) = keep_tail.pop() {
-            removed.push(b.text);
-        }
+    while let Some(heading) = tail.pop_if(|b| matches!(b.kind, BlockKind::Heading(_))) {
+        removed.push(heading.text);
     }
-    kept.extend(keep_tail);
-    let head: Vec<Block> = kept.drain(..first).collect();
-    let mut keep_head = Vec::new();
-    for block in head {
-        if edge_junk(&block) {
-            removed.push(block.text);
-        } else {
-            keep_head.push(block);
-        }
-    }
-    kept.splice(0..0, keep_head);
+    kept.extend(tail);
+    let head = drop_where(kept.drain(..first).collect(), edge_junk, removed);
+    kept.splice(0..0, head);
+}
+
+/// Keeps the blocks `junk` rejects; moves the others' text to `removed`.
+fn drop_where(
+    blocks: Vec<Block>,
+    junk: impl Fn(&Block) -> bool,
+    removed: &mut Vec<String>,
+) -> Vec<Block> {
+    let (dropped, kept): (Vec<Block>, Vec<Block>) = blocks.into_iter().partition(|b| junk(b));
+    removed.extend(dropped.into_iter().map(|b| b.text));
+    kept
 }
 
 /// Characters of prose (sentence-like, outside links) in each subtree,

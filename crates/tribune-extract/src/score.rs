@@ -72,21 +72,22 @@ pub fn shingle_score(predicted: &str, truth: &str) -> PrecisionRecall {
         }
         multiset(t.windows(4).map(|w| w.join(" ")))
     };
-    let (p, g) = (shingles(predicted), shingles(truth));
-    let (pn, gn): (usize, usize) = (p.values().sum(), g.values().sum());
-    let common = overlap(&p, &g);
-    PrecisionRecall {
-        precision: ratio(common, pn, gn),
-        recall: ratio(common, gn, pn),
-    }
+    bag_score(&shingles(predicted), &shingles(truth))
 }
 
 /// The WCXB metric for one page: multisets of lower-cased word tokens.
 pub fn word_score(predicted: &str, truth: &str) -> PrecisionRecall {
     let words = |text: &str| multiset(tokens(text).into_iter().map(str::to_lowercase));
-    let (p, g) = (words(predicted), words(truth));
-    let (pn, gn): (usize, usize) = (p.values().sum(), g.values().sum());
-    let common = overlap(&p, &g);
+    bag_score(&words(predicted), &words(truth))
+}
+
+/// Precision and recall of two multisets' intersection.
+fn bag_score<T: std::hash::Hash + Eq>(
+    predicted: &HashMap<T, usize>,
+    truth: &HashMap<T, usize>,
+) -> PrecisionRecall {
+    let (pn, gn): (usize, usize) = (predicted.values().sum(), truth.values().sum());
+    let common = overlap(predicted, truth);
     PrecisionRecall {
         precision: ratio(common, pn, gn),
         recall: ratio(common, gn, pn),
