@@ -87,6 +87,7 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
     // Class-name verdicts count only from inside the container: the
     // container itself may sit in a `<div class="page-with-sidebar">`.
     let inside = relative_flags(dom, &names, &prose, container_start, container_end);
+    let mut seen = std::collections::HashSet::new();
     for ((block, &w), &teaser) in blocks.iter().zip(&weights).zip(&teasers) {
         let in_container = (container_start..container_end).contains(&block.owner);
         let flags = if in_container {
@@ -94,8 +95,12 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
         } else {
             Inherited::default()
         };
-        let keep = in_container && !teaser && keep_block(block, w, flags, title);
+        // A paragraph printed twice (a gallery caption repeated per slide, a
+        // pull quote) is read once.
+        let repeat = block.chars >= 20 && seen.contains(block.text.as_str());
+        let keep = in_container && !teaser && !repeat && keep_block(block, w, flags, title);
         if keep {
+            seen.insert(block.text.as_str());
             kept.push(Block {
                 kind: block.kind,
                 text: block.text.clone(),
@@ -212,7 +217,7 @@ fn keep_block(block: &TextBlock, weight: f32, flags: Inherited, title: Option<&s
     if !is_linked_prose(block) && (density > 0.6 || (density > 0.35 && block.chars < 120)) {
         return false;
     }
-    if is_chrome(&block.text) {
+    if is_chrome(&block.text) || is_machine_text(block) {
         return false;
     }
     if let Some(title) = title
@@ -221,6 +226,28 @@ fn keep_block(block: &TextBlock, weight: f32, flags: Inherited, title: Option<&s
         return false;
     }
     true
+}
+
+/// Text meant for machines that leaked into the page (structured-data spans
+/// hidden by CSS): mostly URLs and bare numbers.
+fn is_machine_text(block: &TextBlock) -> bool {
+    if block.kind == BlockKind::Preformatted {
+        return false;
+    }
+    let mut words = 0;
+    let mut machine = 0;
+    for word in block.text.split_whitespace() {
+        words += 1;
+        if word.starts_with("http://")
+            || word.starts_with("https://")
+            || word
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        {
+            machine += 1;
+        }
+    }
+    words >= 3 && machine * 2 > words
 }
 
 /// Drops short non-sentence blocks before the first and after the last
@@ -365,7 +392,9 @@ fn own_flags(
         Tag::Text => return flags,
         _ => {}
     }
-    if !node.body_marker {
+    // An embedded post (`<blockquote class="twitter-tweet">`) is quoted
+    // content, whatever network its class names.
+    if !node.body_marker && node.tag != Tag::Blockquote {
         match names[index] {
             Hint::Comments
                 if !matches!(node.tag, Tag::Body | Tag::Article | Tag::Main)
@@ -396,5 +425,62 @@ fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocks::text_blocks;
+
+    fn body_of(html: &str) -> Vec<String> {
+        let document = dom_query::Document::from(html);
+        let dom = Dom::build(&document.root());
+        let blocks = text_blocks(&dom);
+        select(&dom, &blocks, Some("Storm hits the coast"))
+            .kept
+            .into_iter()
+            .map(|b| b.text)
+            .collect()
+    }
+
+    const PROSE: &str = "The storm reached the coast late on Monday, cutting power to thousands of homes and closing the main road north, officials said.";
+
+    #[test]
+    fn article_is_chosen_over_menus_comments_and_teasers() {
+        let html = format!(
+            "<body><nav><a href=/>Home</a><a href=/w>World</a></nav>\
+             <div class=layout-has-sidebar><article><h1>Storm hits the coast</h1>\
+             <p class=byline>By Jane Doe</p><p>{PROSE}</p><p>{PROSE} Again.</p>\
+             <div class=share-bar><a href=#>Share</a> <a href=#>Tweet</a></div></article>\
+             <div class=comments><p>{PROSE} A reader writes.</p><p>{PROSE} Another reader.</p><p>{PROSE} And more.</p></div>\
+             <ul class=more><li><a href=/a>First other story headline here</a> and its snippet text</li>\
+             <li><a href=/b>Second other story headline here</a> and its snippet text</li>\
+             <li><a href=/c>Third other story headline here</a> and its snippet text</li></ul></div></body>"
+        );
+        assert_eq!(
+            body_of(&html),
+            [PROSE.to_string(), format!("{PROSE} Again.")]
+        );
+    }
+
+    #[test]
+    fn repeated_paragraphs_and_machine_text_are_dropped() {
+        let html = format!(
+            "<body><article><p>{PROSE}</p><p>{PROSE}</p>\
+             <span>https://example.com/a.jpg 1200 676 https://example.com/</span><p>{PROSE} Once.</p></article></body>"
+        );
+        assert_eq!(
+            body_of(&html),
+            [PROSE.to_string(), format!("{PROSE} Once.")]
+        );
+    }
+
+    #[test]
+    fn embedded_posts_are_quoted_content() {
+        let html = format!(
+            "<body><article><p>{PROSE}</p><blockquote class=twitter-tweet><p>{PROSE} Posted.</p></blockquote></article></body>"
+        );
+        assert_eq!(body_of(&html).len(), 2);
     }
 }
