@@ -25,7 +25,21 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Extract the article from pages, text files or URLs (JSON lines by default).
+    /// Extract the article from pages, text files or URLs (JSON lines by default)
+    ///
+    /// INPUT is an HTML or text file (`.gz` accepted), a directory (every file
+    /// in it, recursively, in sorted order), `-` for standard input, or an
+    /// http(s) URL (10 s timeout, 10 MiB cap, redirects followed). Each input
+    /// gives one article: the headline, byline, dates, language and body
+    /// without the site's chrome, and where the story first appeared.
+    /// Inputs that fail are reported (in JSON, with an `error` field) and the
+    /// rest still run; the exit code is then 1.
+    ///
+    /// Examples:
+    ///   tribune extract page.html
+    ///   tribune extract ./saved-pages/ --format markdown
+    ///   curl -s https://example.com/a | tribune extract - --url https://example.com/a
+    #[command(verbatim_doc_comment)]
     Extract(cmd::extract::Args),
     /// Measure a pipeline stage on labelled data, beside a reference tool.
     Bench(cmd::bench::Args),

@@ -23,12 +23,7 @@ pub enum Format {
     Markdown,
 }
 
-/// Extract the article from each INPUT.
-///
-/// INPUT is an HTML or text file (`.gz` accepted), a directory (every file
-/// in it, recursively), `-` for standard input, or an http(s) URL. Inputs
-/// that fail are reported (in JSON, with an `error` field) and the rest
-/// still run; the exit code is then 1.
+/// The options of `tribune extract`; its help text is on the subcommand.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Files, directories, `-` (stdin) or http(s) URLs.
@@ -60,7 +55,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    // Drawn on standard error, and only when it is a terminal.
+    let progress = if sources.len() > 1 {
+        indicatif::ProgressBar::new(sources.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} inputs, {elapsed} elapsed, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let mut failed = 0usize;
+    let mut printed = 0usize;
     for batch in sources.chunks(BATCH) {
         let results: Vec<(String, Result<Article>)> = batch
             .par_iter()
@@ -69,11 +76,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
         for (label, result) in results {
             if result.is_err() {
                 failed += 1;
+            } else if printed > 0 && !matches!(args.format, Format::Json) {
+                // Articles for people are separated by a rule.
+                writeln!(out, "\n---\n")?;
             }
-            print_one(&mut out, args.format, &label, result)?;
+            if result.is_ok() {
+                printed += 1;
+            }
+            progress.suspend(|| print_one(&mut out, args.format, &label, result))?;
+            progress.inc(1);
         }
         out.flush().context("cannot write output")?;
     }
+    progress.finish_and_clear();
     Ok(if failed > 0 {
         ExitCode::from(1)
     } else {
