@@ -95,9 +95,10 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
         } else {
             Inherited::default()
         };
-        // A paragraph printed twice (a gallery caption repeated per slide, a
-        // pull quote) is read once.
-        let repeat = block.chars >= 20 && seen.contains(block.text.as_str());
+        // A long paragraph printed twice (a gallery caption repeated per
+        // slide, a pull quote) is read once; short lines may repeat for
+        // real (a meal plan's "Breakfast" under every day).
+        let repeat = block.chars >= 80 && seen.contains(block.text.as_str());
         let keep = in_container && !teaser && !repeat && keep_block(block, w, flags, title);
         if keep {
             seen.insert(block.text.as_str());
