@@ -87,7 +87,6 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
     // Class-name verdicts count only from inside the container: the
     // container itself may sit in a `<div class="page-with-sidebar">`.
     let inside = relative_flags(dom, &names, &prose, container_start, container_end);
-    let mut seen = std::collections::HashSet::new();
     for ((block, &w), &teaser) in blocks.iter().zip(&weights).zip(&teasers) {
         let in_container = (container_start..container_end).contains(&block.owner);
         let flags = if in_container {
@@ -95,13 +94,17 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
         } else {
             Inherited::default()
         };
-        // A long paragraph printed twice (a gallery caption repeated per
-        // slide, a pull quote) is read once; short lines may repeat for
-        // real (a meal plan's "Breakfast" under every day).
-        let repeat = block.chars >= 80 && seen.contains(block.text.as_str());
+        // A paragraph printed again right after itself (a gallery caption
+        // repeated by the slide and its lightbox) is read once; further
+        // apart, repeats are real (a meal plan's dishes, day after day).
+        let repeat = block.chars >= 20
+            && kept
+                .iter()
+                .rev()
+                .take(RECENT)
+                .any(|b: &Block| b.text == block.text);
         let keep = in_container && !teaser && !repeat && keep_block(block, w, flags, title);
         if keep {
-            seen.insert(block.text.as_str());
             kept.push(Block {
                 kind: block.kind,
                 text: block.text.clone(),
@@ -115,6 +118,9 @@ pub(crate) fn select(dom: &Dom, blocks: &[TextBlock], title: Option<&str>) -> Se
 }
 
 const MAX_REMOVED: usize = 200;
+
+/// How many of the last kept blocks a block is compared with for repeats.
+const RECENT: usize = 3;
 
 /// How much a link-list block counts against the elements holding it, per character.
 const LINK_PENALTY: f32 = 0.75;
