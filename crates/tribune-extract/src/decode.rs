@@ -76,7 +76,7 @@ fn decode_mixed(mut bytes: &[u8]) -> String {
             }
             Err(err) => {
                 let (valid, rest) = bytes.split_at(err.valid_up_to());
-                // Safe to unwrap in spirit, but use the checked form anyway.
+                // `valid_up_to` promises this prefix is UTF-8; no panic either way.
                 out.push_str(std::str::from_utf8(valid).unwrap_or_default());
                 let bad = err.error_len().unwrap_or(rest.len()).max(1).min(rest.len());
                 let (decoded, _) = WINDOWS_1252.decode_without_bom_handling(&rest[..bad]);

@@ -23,6 +23,8 @@ struct Cli {
     log: String,
 }
 
+// The doc comments below are `--help` text, where URLs are plain text.
+#[allow(rustdoc::bare_urls)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Extract the article from pages, text files or URLs (JSON lines by default)
