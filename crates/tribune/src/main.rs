@@ -43,6 +43,20 @@ enum Command {
     ///   curl -s https://example.com/a | tribune extract - --url https://example.com/a
     #[command(verbatim_doc_comment)]
     Extract(cmd::extract::Args),
+    /// Extract and store articles: each article is kept once, however often
+    /// it is ingested
+    ///
+    /// INPUT is a file, a directory (read recursively), `-` or an http(s) URL.
+    /// Articles are keyed by canonical URL and by content, so re-running an
+    /// ingest, or running it again after a crash, adds nothing twice. Prints
+    /// how many inputs were new, duplicate and failed; the exit code is 1 if
+    /// any failed.
+    ///
+    /// Examples:
+    ///   tribune ingest ./saved-pages/
+    ///   tribune ingest --data-dir /srv/tribune page.html story.txt
+    #[command(verbatim_doc_comment)]
+    Ingest(cmd::ingest::Args),
     /// Measure a pipeline stage on labelled data, beside a reference tool.
     Bench(cmd::bench::Args),
 }
@@ -58,6 +72,7 @@ fn main() -> ExitCode {
         .init();
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {

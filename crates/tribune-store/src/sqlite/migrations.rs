@@ -1,0 +1,53 @@
+//! The schema, as an append-only list of migrations. The list's length is
+//! the schema version, kept in SQLite's `user_version`; each migration runs
+//! in its own transaction together with the version bump.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Every migration, oldest first. Never edit one that has shipped: append.
+const MIGRATIONS: &[&str] = &[
+    // 1: articles, keyed by canonical URL and by content hash.
+    "CREATE TABLE articles (
+        id            INTEGER PRIMARY KEY,
+        origin        TEXT NOT NULL,
+        canonical_url TEXT UNIQUE,
+        content_hash  TEXT NOT NULL UNIQUE,
+        title         TEXT,
+        text          TEXT NOT NULL,
+        authors       TEXT NOT NULL DEFAULT '[]',
+        published     TEXT,
+        language      TEXT,
+        site_name     TEXT,
+        provenance    TEXT NOT NULL DEFAULT '{}',
+        fetched_at    TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles (published);",
+];
+
+/// The schema version this build writes.
+pub(crate) const VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Applies the migrations the database has not seen yet.
+pub(crate) fn migrate(connection: &mut Connection, path: &Path) -> Result<()> {
+    let found: u32 = connection.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if found > VERSION {
+        return Err(Error::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: VERSION,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let version = index as u32 + 1;
+        let transaction = connection.transaction()?;
+        transaction.execute_batch(sql)?;
+        transaction.pragma_update(None, "user_version", version)?;
+        transaction.commit()?;
+        tracing::info!(version, "database schema migrated");
+    }
+    Ok(())
+}

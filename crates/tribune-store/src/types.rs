@@ -1,0 +1,98 @@
+//! What goes into the store and what comes out.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sha2::{Digest, Sha256};
+use tribune_model::{Article, Provenance};
+
+/// An article about to be stored, with where it came from.
+#[derive(Debug, Clone)]
+pub struct NewArticle<'a> {
+    /// The extracted article.
+    pub article: &'a Article,
+    /// Where it was read from: a URL, or a file path for local input.
+    pub origin: &'a str,
+    /// When it was fetched or read.
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl<'a> NewArticle<'a> {
+    /// An article read from `origin` now.
+    pub fn new(article: &'a Article, origin: &'a str) -> Self {
+        NewArticle {
+            article,
+            origin,
+            fetched_at: Utc::now(),
+        }
+    }
+}
+
+/// The outcome of storing an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Stored under this new id.
+    New(i64),
+    /// Already stored, under this id (same canonical URL or same content).
+    Duplicate(i64),
+}
+
+impl Put {
+    /// Whether the article was new.
+    pub fn is_new(self) -> bool {
+        matches!(self, Put::New(_))
+    }
+
+    /// The stored article's id, new or old.
+    pub fn id(self) -> i64 {
+        match self {
+            Put::New(id) | Put::Duplicate(id) => id,
+        }
+    }
+}
+
+/// An article as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArticle {
+    /// The store's id for it.
+    pub id: i64,
+    /// Where it was read from.
+    pub origin: String,
+    /// The canonical URL, if known.
+    pub canonical_url: Option<String>,
+    /// The headline.
+    pub title: Option<String>,
+    /// The body text.
+    pub text: String,
+    /// The authors.
+    pub authors: Vec<String>,
+    /// The publication date.
+    pub published: Option<NaiveDate>,
+    /// The language code.
+    pub language: Option<String>,
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// Republication and credits.
+    pub provenance: Provenance,
+    /// The content hash it is keyed by.
+    pub content_hash: String,
+    /// When it was fetched or read.
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// The hash an article's content is keyed by: SHA-256 over its title and
+/// body with whitespace folded, so the same text re-read (or re-fetched with
+/// other markup) has the same key.
+pub fn content_hash(article: &Article) -> String {
+    let mut hasher = Sha256::new();
+    for part in [article.title.as_deref().unwrap_or(""), &article.text] {
+        for word in part.split_whitespace() {
+            hasher.update(word.as_bytes());
+            hasher.update(b" ");
+        }
+        hasher.update(b"\n");
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! `tribune ingest`: pages, text files and URLs extracted and stored, once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use tribune_model::Article;
+use tribune_store::{NewArticle, Put, SqliteStore, Store};
+
+use crate::input::{self, Fetcher, Source};
+
+/// Extract each INPUT and store the article in the data directory.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files, directories (read recursively), `-` (stdin) or http(s) URLs.
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<String>,
+    /// Where Tribune keeps its database.
+    #[arg(long, env = "TRIBUNE_DATA_DIR", default_value = "tribune-data")]
+    data_dir: PathBuf,
+}
+
+/// Inputs are extracted a batch at a time on every core, then stored by one
+/// writer, so memory stays flat however many inputs there are.
+const BATCH: usize = 256;
+
+#[derive(Default)]
+struct Tally {
+    new: u64,
+    duplicate: u64,
+    failed: u64,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    std::fs::create_dir_all(&args.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            args.data_dir.display()
+        )
+    })?;
+    let store = SqliteStore::open(&args.data_dir.join("tribune.db"))?;
+    let sources = input::expand(&args.inputs)?;
+    let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
+    let progress = indicatif::ProgressBar::new(sources.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} inputs, {elapsed} elapsed, eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let start = Instant::now();
+    let mut tally = Tally::default();
+    for batch in sources.chunks(BATCH) {
+        let extracted: Vec<(String, Result<Article>)> = batch
+            .par_iter()
+            .map(|source| (source.label(), extract_one(source, &fetcher)))
+            .collect();
+        for (label, result) in extracted {
+            let outcome = result.and_then(|article| {
+                store
+                    .put_article(&NewArticle::new(&article, &label))
+                    .with_context(|| format!("{label}: cannot store the article"))
+            });
+            match outcome {
+                Ok(Put::New(_)) => tally.new += 1,
+                Ok(Put::Duplicate(_)) => tally.duplicate += 1,
+                Err(err) => {
+                    tally.failed += 1;
+                    progress.suspend(|| eprintln!("tribune: {err:#}"));
+                }
+            }
+            progress.inc(1);
+        }
+    }
+    progress.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let total = tally.new + tally.duplicate + tally.failed;
+    eprintln!(
+        "{} new, {} duplicate, {} failed in {:.1} s ({:.0} inputs/s); {} articles stored in {}",
+        tally.new,
+        tally.duplicate,
+        tally.failed,
+        seconds,
+        total as f64 / seconds.max(1e-9),
+        store.count_articles()?,
+        args.data_dir.display(),
+    );
+    Ok(if tally.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn extract_one(source: &Source, fetcher: &Fetcher) -> Result<Article> {
+    let document = input::read(source, fetcher)?;
+    tribune_extract::extract(&document).with_context(|| source.label())
+}
