@@ -66,6 +66,30 @@ fn suite(store: &dyn Store) {
         Some("USA TODAY")
     );
     assert!(store.article(9_999).unwrap().is_none());
+
+    store.flush().unwrap();
+    let hits = store.search("storm coast", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, first.id());
+    assert!(hits[0].snippet.contains("storm"), "{:?}", hits[0]);
+    assert_eq!(
+        store.search("\"council voted\"", 10).unwrap()[0].id,
+        second.id()
+    );
+    assert!(store.search("\"voted council\"", 10).unwrap().is_empty());
+    assert_eq!(store.search("source:b.html", 10).unwrap().len(), 1);
+    assert_eq!(store.search("author:doe", 10).unwrap().len(), 2);
+    assert_eq!(
+        store
+            .search(
+                "published:[2025-03-01T00:00:00Z TO 2025-04-01T00:00:00Z]",
+                10
+            )
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(store.search("title:(", 10).is_err());
 }
 
 #[test]
@@ -77,13 +101,28 @@ fn sqlite_in_memory() {
 fn sqlite_file_keeps_articles_across_reopening() {
     let dir = std::env::temp_dir().join(format!("tribune-store-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("tribune.db");
     {
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(&dir).unwrap();
         suite(&store);
     }
-    let reopened = SqliteStore::open(&path).unwrap();
+    let reopened = SqliteStore::open(&dir).unwrap();
     assert_eq!(reopened.count_articles().unwrap(), 2);
+    assert_eq!(reopened.search("storm", 10).unwrap().len(), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_index_that_fell_behind_catches_up_on_opening() {
+    let dir = std::env::temp_dir().join(format!("tribune-store-lag-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    {
+        let store = SqliteStore::open(&dir).unwrap();
+        let a = article("Storm hits coast", "A storm hit the coast.", None);
+        store.put_article(&NewArticle::new(&a, "a.html")).unwrap();
+        // No flush: as if the process died after the database commit.
+    }
+    let reopened = SqliteStore::open(&dir).unwrap();
+    assert_eq!(reopened.search("storm", 10).unwrap().len(), 1);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -91,12 +130,11 @@ fn sqlite_file_keeps_articles_across_reopening() {
 fn a_newer_database_is_refused() {
     let dir = std::env::temp_dir().join(format!("tribune-store-new-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("tribune.db");
     {
-        let connection = rusqlite::Connection::open(&path).unwrap();
+        let connection = rusqlite::Connection::open(dir.join("tribune.db")).unwrap();
         connection.pragma_update(None, "user_version", 999).unwrap();
     }
-    let error = SqliteStore::open(&path).err().unwrap().to_string();
+    let error = SqliteStore::open(&dir).err().unwrap().to_string();
     assert!(error.contains("newer than this Tribune knows"), "{error}");
     std::fs::remove_dir_all(&dir).ok();
 }

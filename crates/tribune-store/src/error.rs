@@ -29,6 +29,25 @@ pub enum Error {
     /// A query failed.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The search index could not be opened.
+    #[error("cannot open the search index in {path}: {message}")]
+    Index {
+        /// The index directory.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A search query could not be understood.
+    #[error("cannot understand the query `{query}`: {message}")]
+    Query {
+        /// The query as given.
+        query: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The search index failed.
+    #[error("search index error: {0}")]
+    Search(#[from] tantivy::TantivyError),
     /// A stored JSON column could not be read back.
     #[error("a stored value is corrupt: {0}")]
     Corrupt(#[from] serde_json::Error),

@@ -1,6 +1,10 @@
 //! Tribune's storage: the [`Store`] trait every back end implements, and
 //! the embedded SQLite back end ([`SqliteStore`]) used by default.
 //!
+//! Stored articles are also indexed for full-text search (tantivy); the
+//! database is the truth, and an index that fell behind (a crash between
+//! the two commits) catches up when the store is opened.
+//!
 //! Articles are keyed twice, by canonical URL and by a hash of their
 //! content, so that storing the same article again (a re-run, a crash in the
 //! middle of a run, the same story under two URLs) adds nothing: a put
@@ -24,12 +28,13 @@
 #![deny(missing_docs)]
 
 mod error;
+mod index;
 mod sqlite;
 mod types;
 
 pub use error::{Error, Result};
 pub use sqlite::SqliteStore;
-pub use types::{NewArticle, Put, StoredArticle, content_hash};
+pub use types::{NewArticle, Put, SearchHit, StoredArticle, content_hash};
 
 /// What every storage back end offers. Implementations are shared between
 /// threads; each call is its own transaction.
@@ -43,6 +48,15 @@ pub trait Store: Send + Sync {
 
     /// How many articles are stored.
     fn count_articles(&self) -> Result<u64>;
+
+    /// Makes everything stored so far searchable. Stored articles are safe
+    /// before this; only search waits for it.
+    fn flush(&self) -> Result<()>;
+
+    /// Ranked articles matching `query` (words, "phrases", `title:`,
+    /// `source:`, `author:`, date ranges on `published:`), recent ones
+    /// raised, at most `limit`.
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
 }
 
 #[cfg(test)]

@@ -78,6 +78,23 @@ pub struct StoredArticle {
     pub fetched_at: DateTime<Utc>,
 }
 
+/// One search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// The article's id in the store.
+    pub id: i64,
+    /// Its rank score (relevance raised for recency).
+    pub score: f32,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Where it came from: a URL or, for local input, a file path.
+    pub origin: String,
+    /// Its publication date.
+    pub published: Option<NaiveDate>,
+    /// A passage of the body around the matched words.
+    pub snippet: String,
+}
+
 /// The hash an article's content is keyed by: SHA-256 over its title and
 /// body with whitespace folded, so the same text re-read (or re-fetched with
 /// other markup) has the same key.

@@ -57,6 +57,18 @@ enum Command {
     ///   tribune ingest --data-dir /srv/tribune page.html story.txt
     #[command(verbatim_doc_comment)]
     Ingest(cmd::ingest::Args),
+    /// Search the stored articles, best and most recent first
+    ///
+    /// All words must match; "quotes" match a phrase; fields narrow it:
+    /// title:, source: (URL or file path), author:, and date ranges such as
+    /// published:[2025-03-01T00:00:00Z TO *]. The exit code is 1 when
+    /// nothing matched.
+    ///
+    /// Examples:
+    ///   tribune search ceasefire talks
+    ///   tribune search '"special envoy" author:hjelmgaard' --format json
+    #[command(verbatim_doc_comment)]
+    Search(cmd::search::Args),
     /// Measure a pipeline stage on labelled data, beside a reference tool.
     Bench(cmd::bench::Args),
 }
@@ -73,6 +85,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => cmd::extract::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Search(args) => cmd::search::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {

@@ -70,4 +70,43 @@ fn a_rerun_adds_nothing_twice() {
         second.stderr
     );
     assert!(data.join("tribune.db").exists());
+
+    // What was ingested is searchable, and each hit names its file.
+    let search = tribune([
+        "search",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "bridge",
+        "--format",
+        "json",
+    ]);
+    search.assert_code(0);
+    let hits = search.json_lines();
+    assert_eq!(hits.len(), 1, "{}", search.stdout);
+    assert_eq!(hits[0]["title"], "Bridge reopens");
+    assert!(
+        hits[0]["url"].as_str().unwrap().ends_with(".html"),
+        "{}",
+        hits[0]
+    );
+    assert!(hits[0]["snippet"].as_str().unwrap().contains("bridge"));
+    let none = tribune(["search", "--data-dir", data.to_str().unwrap(), "submarine"]);
+    none.assert_code(1);
+}
+
+#[test]
+fn searching_an_empty_data_directory_says_what_to_do() {
+    let dir = TestDir::new("search-empty");
+    let output = tribune([
+        "search",
+        "--data-dir",
+        dir.join("nothing").to_str().unwrap(),
+        "storm",
+    ]);
+    output.assert_code(2);
+    assert!(
+        output.stderr.contains("tribune ingest"),
+        "{}",
+        output.stderr
+    );
 }

@@ -49,14 +49,33 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
 pub(super) fn get(connection: &Connection, id: i64) -> Result<Option<StoredArticle>> {
     let row = connection
         .query_row(
-            "SELECT id, origin, canonical_url, title, text, authors, published, language,
-                    site_name, provenance, content_hash, fetched_at
-             FROM articles WHERE id = ?1",
+            &format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"),
             params![id],
             read_row,
         )
         .optional()?;
     row.map(|raw| raw.into_article()).transpose()
+}
+
+const COLUMNS: &str = "id, origin, canonical_url, title, text, authors, published, language,
+                       site_name, provenance, content_hash, fetched_at";
+
+/// Up to `limit` articles with ids above `id`, in id order.
+pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<StoredArticle>> {
+    let mut statement = connection.prepare(&format!(
+        "SELECT {COLUMNS} FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2"
+    ))?;
+    let rows = statement.query_map(params![id, limit], read_row)?;
+    rows.map(|row| row?.into_article()).collect()
+}
+
+/// The highest article id (0 when there is none).
+pub(super) fn last_id(connection: &Connection) -> Result<i64> {
+    Ok(
+        connection.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |row| {
+            row.get(0)
+        })?,
+    )
 }
 
 pub(super) fn count(connection: &Connection) -> Result<u64> {

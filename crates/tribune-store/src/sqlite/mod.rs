@@ -11,17 +11,39 @@ use rusqlite::Connection;
 
 use crate::Store;
 use crate::error::{Error, Result};
-use crate::types::{NewArticle, Put, StoredArticle};
+use crate::index::SearchIndex;
+use crate::types::{NewArticle, Put, SearchHit, StoredArticle};
 
-/// A [`Store`] in a SQLite database file.
+/// A [`Store`] in a data directory: the SQLite database `tribune.db` and
+/// the search index in `index/`.
 pub struct SqliteStore {
     connection: Mutex<Connection>,
+    index: SearchIndex,
 }
 
+/// Articles re-indexed per commit when the index catches up on opening.
+const REPAIR_BATCH: i64 = 1_000;
+
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and brings its
-    /// schema up to date. Refuses a database written by a newer Tribune.
-    pub fn open(path: &Path) -> Result<SqliteStore> {
+    /// Opens (creating if needed) the store in `data_dir`, brings the
+    /// database schema up to date, and re-indexes whatever the search index
+    /// missed (after a crash between a database commit and an index commit).
+    /// Refuses a database written by a newer Tribune.
+    pub fn open(data_dir: &Path) -> Result<SqliteStore> {
+        std::fs::create_dir_all(data_dir).map_err(|source| Error::Index {
+            path: data_dir.to_path_buf(),
+            message: source.to_string(),
+        })?;
+        let connection = Self::open_database(&data_dir.join("tribune.db"))?;
+        let store = SqliteStore {
+            connection: Mutex::new(connection),
+            index: SearchIndex::open(&data_dir.join("index"))?,
+        };
+        store.repair_index()?;
+        Ok(store)
+    }
+
+    fn open_database(path: &Path) -> Result<Connection> {
         let open_error = |source| Error::Open {
             path: path.to_path_buf(),
             source,
@@ -39,22 +61,44 @@ impl SqliteStore {
         Self::prepare(connection, path.to_path_buf())
     }
 
-    /// A database in memory, for tests.
+    /// A store in memory, for tests.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let connection = Connection::open_in_memory().map_err(|source| Error::Open {
             path: PathBuf::from(":memory:"),
             source,
         })?;
-        Self::prepare(connection, PathBuf::from(":memory:"))
+        Ok(SqliteStore {
+            connection: Mutex::new(Self::prepare(connection, PathBuf::from(":memory:"))?),
+            index: SearchIndex::in_ram()?,
+        })
     }
 
-    fn prepare(mut connection: Connection, path: PathBuf) -> Result<SqliteStore> {
+    fn prepare(mut connection: Connection, path: PathBuf) -> Result<Connection> {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut connection, &path)?;
-        Ok(SqliteStore {
-            connection: Mutex::new(connection),
-        })
+        Ok(connection)
+    }
+
+    /// Indexes the articles stored after the index's last commit.
+    fn repair_index(&self) -> Result<()> {
+        let mut from = self.index.indexed_up_to()?;
+        loop {
+            let missed = articles::after(&self.connection(), from, REPAIR_BATCH)?;
+            let Some(last) = missed.last().map(|a| a.id) else {
+                return Ok(());
+            };
+            tracing::info!(
+                count = missed.len(),
+                from,
+                "re-indexing articles the index missed"
+            );
+            for article in &missed {
+                self.index.add(article)?;
+            }
+            self.index.commit(last)?;
+            from = last;
+        }
     }
 
     fn connection(&self) -> MutexGuard<'_, Connection> {
@@ -68,7 +112,23 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn put_article(&self, article: &NewArticle<'_>) -> Result<Put> {
-        articles::put(&mut self.connection(), article)
+        let mut connection = self.connection();
+        let put = articles::put(&mut connection, article)?;
+        if let Put::New(id) = put
+            && let Some(stored) = articles::get(&connection, id)?
+        {
+            self.index.add(&stored)?;
+        }
+        Ok(put)
+    }
+
+    fn flush(&self) -> Result<()> {
+        let last = articles::last_id(&self.connection())?;
+        self.index.commit(last)
+    }
+
+    fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.index.search(query, limit)
     }
 
     fn article(&self, id: i64) -> Result<Option<StoredArticle>> {

@@ -34,13 +34,8 @@ struct Tally {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            args.data_dir.display()
-        )
-    })?;
-    let store = SqliteStore::open(&args.data_dir.join("tribune.db"))?;
+    let store = SqliteStore::open(&args.data_dir)
+        .with_context(|| format!("cannot open the data directory {}", args.data_dir.display()))?;
     let sources = input::expand(&args.inputs)?;
     let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
     let progress = indicatif::ProgressBar::new(sources.len() as u64).with_style(
@@ -72,6 +67,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             }
             progress.inc(1);
         }
+        // Searchable batch by batch; what is stored is safe either way.
+        store.flush()?;
     }
     progress.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
