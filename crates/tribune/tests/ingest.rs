@@ -110,3 +110,62 @@ fn searching_an_empty_data_directory_says_what_to_do() {
         output.stderr
     );
 }
+
+/// A WARC record for an HTML response.
+fn warc_record(uri: &str, html: &str) -> Vec<u8> {
+    let block = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
+    let mut record = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2025-03-16T09:00:00Z\r\nContent-Length: {}\r\n\r\n",
+        block.len()
+    )
+    .into_bytes();
+    record.extend_from_slice(block.as_bytes());
+    record.extend_from_slice(b"\r\n\r\n");
+    record
+}
+
+#[test]
+fn a_gzipped_warc_is_ingested_record_by_record() {
+    let dir = TestDir::new("ingest-warc");
+    let mut archive = Vec::new();
+    archive.extend(util::gzip(&warc_record(
+        "https://news.example/bridge",
+        &page("Bridge reopens", "The old bridge reopened."),
+    )));
+    // A record whose header is broken: it fails alone.
+    archive.extend(util::gzip(
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: many\r\n\r\nxx\r\n\r\n",
+    ));
+    archive.extend(util::gzip(&warc_record(
+        "https://news.example/school",
+        &page("School expands", "The school is getting a new wing."),
+    )));
+    let warc = dir.write("crawl.warc.gz", archive);
+    let data = dir.join("data");
+    let output = tribune([
+        "ingest",
+        "--data-dir",
+        data.to_str().unwrap(),
+        warc.to_str().unwrap(),
+    ]);
+    output.assert_code(1);
+    assert!(
+        output.stderr.contains("2 new, 0 duplicate, 1 failed"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("record 2"),
+        "the bad record is named: {}",
+        output.stderr
+    );
+    let search = tribune([
+        "search",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "school",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(search.json_lines()[0]["url"], "https://news.example/school");
+}

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
-use tribune_model::Article;
+use tribune_ingest::warc;
+use tribune_model::{Article, Document};
 use tribune_store::{NewArticle, Put, SqliteStore, Store};
 
 use crate::input::{self, Fetcher, Source};
@@ -33,23 +34,97 @@ struct Tally {
     failed: u64,
 }
 
+/// One unit of work: a source to read, or a document already read out of
+/// an archive.
+enum Item<'a> {
+    Source(&'a Source),
+    Archived(String, Result<Document>),
+}
+
+/// Whether a file is a WARC archive, by its name.
+fn is_warc(source: &Source) -> bool {
+    matches!(source, Source::File(path) if path.file_name().is_some_and(|n| {
+        let name = n.to_string_lossy().to_ascii_lowercase();
+        name.ends_with(".warc") || name.ends_with(".warc.gz")
+    }))
+}
+
+/// The work items of the sources, lazily: an archive is read record by
+/// record as the batches need them, so memory stays flat.
+fn items<'a>(sources: &'a [Source]) -> impl Iterator<Item = Item<'a>> + 'a {
+    sources
+        .iter()
+        .flat_map(|source| -> Box<dyn Iterator<Item = Item<'a>> + 'a> {
+            let Source::File(path) = source else {
+                return Box::new(std::iter::once(Item::Source(source)));
+            };
+            if !is_warc(source) {
+                return Box::new(std::iter::once(Item::Source(source)));
+            }
+            let label = path.display().to_string();
+            match std::fs::File::open(path) {
+                Ok(file) => {
+                    Box::new(
+                        warc::open(file)
+                            .enumerate()
+                            .map(move |(n, record)| match record {
+                                Ok(document) => {
+                                    let name = document
+                                        .url
+                                        .clone()
+                                        .unwrap_or_else(|| format!("{label}#{}", n + 1));
+                                    Item::Archived(name, Ok(document))
+                                }
+                                Err(err) => Item::Archived(
+                                    format!("{label}#{}", n + 1),
+                                    Err(anyhow::Error::new(err)),
+                                ),
+                            }),
+                    )
+                }
+                Err(err) => Box::new(std::iter::once(Item::Archived(
+                    label.clone(),
+                    Err(anyhow::Error::new(err).context(format!("cannot open {label}"))),
+                ))),
+            }
+        })
+}
+
 pub fn run(args: Args) -> Result<ExitCode> {
     let store = SqliteStore::open(&args.data_dir)
         .with_context(|| format!("cannot open the data directory {}", args.data_dir.display()))?;
     let sources = input::expand(&args.inputs)?;
     let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
-    let progress = indicatif::ProgressBar::new(sources.len() as u64).with_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} inputs, {elapsed} elapsed, eta {eta}",
+    // With archives the number of documents is not known up front.
+    let progress = if sources.iter().any(is_warc) {
+        indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} documents, {elapsed} elapsed")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    } else {
+        indicatif::ProgressBar::new(sources.len() as u64).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} inputs, {elapsed} elapsed, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    };
     let start = Instant::now();
     let mut tally = Tally::default();
-    for batch in sources.chunks(BATCH) {
+    let mut work = items(&sources).peekable();
+    while work.peek().is_some() {
+        let batch: Vec<Item<'_>> = work.by_ref().take(BATCH).collect();
         let extracted: Vec<(String, Result<Article>)> = batch
-            .par_iter()
-            .map(|source| (source.label(), extract_one(source, &fetcher)))
+            .into_par_iter()
+            .map(|item| match item {
+                Item::Source(source) => (source.label(), extract_one(source, &fetcher)),
+                Item::Archived(label, document) => {
+                    let article = document.and_then(|doc| {
+                        tribune_extract::extract(&doc).with_context(|| label.clone())
+                    });
+                    (label, article)
+                }
+            })
             .collect();
         for (label, result) in extracted {
             let outcome = result.and_then(|article| {
