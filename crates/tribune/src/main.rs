@@ -3,6 +3,7 @@
 
 mod cmd;
 mod input;
+mod progress;
 mod render;
 
 use std::process::ExitCode;

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use tribune_model::Article;
 
 use crate::input::{self, Fetcher, Source};
+use crate::progress;
 use crate::render;
 
 /// Output formats of `tribune extract`.
@@ -57,12 +58,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Drawn on standard error, and only when it is a terminal.
     let progress = if sources.len() > 1 {
-        indicatif::ProgressBar::new(sources.len() as u64).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} inputs, {elapsed} elapsed, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
+        progress::bar(sources.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };

@@ -11,6 +11,7 @@ use tribune_model::{Article, Document};
 use tribune_store::{NewArticle, Put, SqliteStore, Store};
 
 use crate::input::{self, Fetcher, Source};
+use crate::progress;
 
 /// Extract each INPUT and store the article in the data directory.
 #[derive(Debug, clap::Args)]
@@ -97,17 +98,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
     // With archives the number of documents is not known up front.
     let progress = if sources.iter().any(is_warc) {
-        indicatif::ProgressBar::new_spinner().with_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} documents, {elapsed} elapsed")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        )
+        progress::counter("documents")
     } else {
-        indicatif::ProgressBar::new(sources.len() as u64).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} inputs, {elapsed} elapsed, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        )
+        progress::bar(sources.len() as u64)
     };
     let start = Instant::now();
     let mut tally = Tally::default();
