@@ -169,3 +169,74 @@ fn a_gzipped_warc_is_ingested_record_by_record() {
     ]);
     assert_eq!(search.json_lines()[0]["url"], "https://news.example/school");
 }
+
+/// `kill -9` in the middle of an ingest, then a re-run: every page ends up
+/// stored exactly once, and the search index holds them all.
+#[test]
+fn a_killed_ingest_loses_and_doubles_nothing_on_rerun() {
+    let dir = TestDir::new("ingest-kill");
+    let pages = dir.join("pages");
+    std::fs::create_dir_all(&pages).unwrap();
+    let total = 3_000;
+    for n in 0..total {
+        let title = format!("Harbour report number {n}");
+        let sentence = format!("Report {n} says the harbour handled ship {n} on time.");
+        std::fs::write(pages.join(format!("{n:05}.html")), page(&title, &sentence)).unwrap();
+    }
+    let data = dir.join("data");
+    let mut child = std::process::Command::new(util::TRIBUNE)
+        .args([
+            "ingest",
+            "--data-dir",
+            data.to_str().unwrap(),
+            pages.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it store part of the work, then kill it without warning.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !data.join("tribune.db").exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let rerun = tribune([
+        "ingest",
+        "--data-dir",
+        data.to_str().unwrap(),
+        pages.to_str().unwrap(),
+    ]);
+    rerun.assert_code(0);
+    let stored = format!("{total} articles stored");
+    assert!(rerun.stderr.contains(&stored), "{}", rerun.stderr);
+    // Whatever the first run stored shows up as duplicates now, the rest as new.
+    let summary = rerun.stderr.lines().last().unwrap_or_default().to_string();
+    let numbers: Vec<u64> = summary
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(numbers[0] + numbers[1], total as u64, "{summary}");
+    // Search finds pages from both runs: the index caught up.
+    let first = tribune([
+        "search",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "\"ship 0 on time\"",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(first.json_lines().len(), 1, "{}", first.stdout);
+    let last = format!("\"ship {} on time\"", total - 1);
+    let found = tribune([
+        "search",
+        "--data-dir",
+        data.to_str().unwrap(),
+        &last,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(found.json_lines().len(), 1, "{}", found.stdout);
+}
