@@ -18,7 +18,7 @@ use tantivy::{
 };
 
 use crate::error::{Error, Result};
-use crate::types::{SearchHit, StoredArticle};
+use crate::types::{NewArticle, SearchHit, StoredArticle};
 
 /// Memory the index writer may use before it flushes a segment.
 const WRITER_MEMORY: usize = 50_000_000;
@@ -30,6 +30,41 @@ struct Fields {
     source: Field,
     author: Field,
     published: Field,
+}
+
+/// What the index keeps of an article, borrowed from a new article being
+/// stored or from one read back from the database.
+pub(crate) struct Entry<'a> {
+    pub id: i64,
+    pub title: Option<&'a str>,
+    pub text: &'a str,
+    pub origin: &'a str,
+    pub authors: &'a [String],
+    pub published: Option<chrono::NaiveDate>,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(id: i64, new: &'a NewArticle<'a>) -> Self {
+        Entry {
+            id,
+            title: new.article.title.as_deref(),
+            text: &new.article.text,
+            origin: new.origin,
+            authors: &new.article.authors,
+            published: new.article.published,
+        }
+    }
+
+    pub fn stored(article: &'a StoredArticle) -> Self {
+        Entry {
+            id: article.id,
+            title: article.title.as_deref(),
+            text: &article.text,
+            origin: &article.origin,
+            authors: &article.authors,
+            published: article.published,
+        }
+    }
 }
 
 /// The search index of one store.
@@ -102,17 +137,17 @@ impl SearchIndex {
     }
 
     /// Adds an article; it is searchable after the next [`commit`](Self::commit).
-    pub fn add(&self, article: &StoredArticle) -> Result<()> {
+    pub fn add(&self, entry: &Entry<'_>) -> Result<()> {
         let f = &self.fields;
         let mut doc = TantivyDocument::new();
-        doc.add_u64(f.id, article.id.max(0) as u64);
-        doc.add_text(f.title, article.title.as_deref().unwrap_or(""));
-        doc.add_text(f.body, &article.text);
-        doc.add_text(f.source, &article.origin);
-        for author in &article.authors {
+        doc.add_u64(f.id, entry.id.max(0) as u64);
+        doc.add_text(f.title, entry.title.unwrap_or(""));
+        doc.add_text(f.body, entry.text);
+        doc.add_text(f.source, entry.origin);
+        for author in entry.authors {
             doc.add_text(f.author, author);
         }
-        if let Some(date) = article.published.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+        if let Some(date) = entry.published.and_then(|d| d.and_hms_opt(0, 0, 0)) {
             doc.add_date(
                 f.published,
                 DateTime::from_timestamp_secs(date.and_utc().timestamp()),

@@ -11,7 +11,7 @@ use rusqlite::Connection;
 
 use crate::Store;
 use crate::error::{Error, Result};
-use crate::index::SearchIndex;
+use crate::index::{Entry, SearchIndex};
 use crate::types::{NewArticle, Put, SearchHit, StoredArticle};
 
 /// A [`Store`] in a data directory: the SQLite database `tribune.db` and
@@ -94,7 +94,7 @@ impl SqliteStore {
                 "re-indexing articles the index missed"
             );
             for article in &missed {
-                self.index.add(article)?;
+                self.index.add(&Entry::stored(article))?;
             }
             self.index.commit(last)?;
             from = last;
@@ -112,12 +112,10 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn put_article(&self, article: &NewArticle<'_>) -> Result<Put> {
-        let mut connection = self.connection();
-        let put = articles::put(&mut connection, article)?;
-        if let Put::New(id) = put
-            && let Some(stored) = articles::get(&connection, id)?
-        {
-            self.index.add(&stored)?;
+        let put = articles::put(&mut self.connection(), article)?;
+        // Indexed from what was just written: no need to read it back.
+        if let Put::New(id) = put {
+            self.index.add(&Entry::new(id, article))?;
         }
         Ok(put)
     }
