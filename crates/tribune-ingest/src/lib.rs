@@ -1,6 +1,8 @@
-//! Getting news into Tribune. Today: reading WARC archives (the format of
-//! Common Crawl's CC-NEWS) into [`Document`](tribune_model::Document)s, one
-//! per archived HTTP response. Feed polling and page fetching come next.
+//! Getting news into Tribune: fetching with HTTP etiquette and a guard
+//! against fetching from inside the network ([`fetch`]), reading feeds
+//! ([`feed`]) and OPML source lists ([`opml`]), choosing when to poll each
+//! source ([`schedule`]), polling ([`poll`]), and reading WARC archives,
+//! the format of Common Crawl's CC-NEWS ([`warc`]).
 //!
 //! ```
 //! use tribune_ingest::warc::Records;
@@ -14,4 +16,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod feed;
+pub mod fetch;
+pub mod opml;
+pub mod poll;
+pub mod schedule;
 pub mod warc;

@@ -3,7 +3,7 @@
 
 use tribune_model::{Article, Provenance};
 
-use crate::{NewArticle, Put, SqliteStore, Store};
+use crate::{EntryOutcome, NewArticle, NewSource, PollRecord, Put, SqliteStore, Store};
 
 fn article(title: &str, text: &str, canonical: Option<&str>) -> Article {
     Article {
@@ -92,9 +92,138 @@ fn suite(store: &dyn Store) {
     assert!(store.search("title:(", 10).is_err());
 }
 
+fn sources_suite(store: &dyn Store) {
+    let now = chrono::Utc::now();
+    let feed = NewSource {
+        url: "https://news.example/feed.xml".into(),
+        title: Some("Example News".into()),
+        ..NewSource::default()
+    };
+    let (added, created) = store.add_source(&feed).unwrap();
+    assert!(created);
+    // Adding it again (another user, an OPML import) keeps one source.
+    let (again, created) = store.add_source(&feed).unwrap();
+    assert!(!created);
+    assert_eq!(again.id, added.id);
+    let (other, _) = store
+        .add_source(&NewSource {
+            url: "https://other.example/rss".into(),
+            ..NewSource::default()
+        })
+        .unwrap();
+    assert_eq!(store.sources().unwrap().len(), 2);
+    // New sources are due at once.
+    assert_eq!(store.due_sources(now, 10).unwrap().len(), 2);
+
+    let later = now + chrono::Duration::hours(2);
+    store
+        .record_poll(
+            added.id,
+            &PollRecord {
+                polled_at: now,
+                succeeded: true,
+                status: Some(200),
+                etag: Some("\"v1\"".into()),
+                last_modified: Some("Sun, 16 Mar 2025 10:00:00 GMT".into()),
+                title: Some("Feed's own title".into()),
+                site_url: Some("https://news.example/".into()),
+                next_poll_at: later,
+                interval_secs: 7_200,
+                error_count: 0,
+                error: None,
+            },
+        )
+        .unwrap();
+    let polled = store.source(added.id).unwrap().unwrap();
+    assert_eq!(polled.etag.as_deref(), Some("\"v1\""));
+    // The user's name wins over the feed's; a missing site is filled in.
+    assert_eq!(polled.title.as_deref(), Some("Example News"));
+    assert_eq!(polled.site_url.as_deref(), Some("https://news.example/"));
+    assert_eq!(polled.next_poll_at.timestamp(), later.timestamp());
+    let due: Vec<i64> = store
+        .due_sources(now, 10)
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(due, [other.id]);
+    assert_eq!(
+        store.next_due().unwrap().map(|t| t.timestamp()),
+        Some(other.next_poll_at.timestamp())
+    );
+
+    // A failure keeps the validators and records the error.
+    store
+        .record_poll(
+            added.id,
+            &PollRecord {
+                polled_at: later,
+                succeeded: false,
+                status: Some(500),
+                next_poll_at: later,
+                interval_secs: 600,
+                error_count: 1,
+                error: Some("the server answered 500".into()),
+                ..PollRecord::default()
+            },
+        )
+        .unwrap();
+    let failed = store.source_by_url(&feed.url).unwrap().unwrap();
+    assert_eq!(failed.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(failed.error_count, 1);
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("the server answered 500")
+    );
+    assert_eq!(
+        failed.succeeded_at.map(|t| t.timestamp()),
+        Some(now.timestamp())
+    );
+
+    // Entries: stored ones are remembered with their article.
+    let a = article("Feed story", "Taken from a feed.", None);
+    let put = store
+        .put_article(&NewArticle::new(&a, "https://news.example/1").from_source(added.id))
+        .unwrap();
+    store
+        .record_entry(added.id, "guid-1", EntryOutcome::Stored(put.id()))
+        .unwrap();
+    store
+        .record_entry(added.id, "guid-2", EntryOutcome::Failed(1))
+        .unwrap();
+    let known = store
+        .entry_outcomes(added.id, &["guid-1", "guid-2", "guid-3"])
+        .unwrap();
+    assert_eq!(known.len(), 2);
+    assert_eq!(known["guid-1"], EntryOutcome::Stored(put.id()));
+    assert_eq!(known["guid-2"], EntryOutcome::Failed(1));
+    assert!(
+        store
+            .entry_outcomes(other.id, &["guid-1"])
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.source(added.id).unwrap().unwrap().article_count, 1);
+    assert_eq!(
+        store.article(put.id()).unwrap().unwrap().source_id,
+        Some(added.id)
+    );
+
+    // Removing a source keeps its articles.
+    assert!(store.remove_source(added.id).unwrap());
+    assert!(!store.remove_source(added.id).unwrap());
+    assert!(store.source(added.id).unwrap().is_none());
+    assert_eq!(store.article(put.id()).unwrap().unwrap().source_id, None);
+}
+
 #[test]
 fn sqlite_in_memory() {
     suite(&SqliteStore::open_in_memory().unwrap());
+}
+
+#[test]
+fn sqlite_sources() {
+    sources_suite(&SqliteStore::open_in_memory().unwrap());
 }
 
 #[test]

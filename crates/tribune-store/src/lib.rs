@@ -29,10 +29,16 @@
 
 mod error;
 mod index;
+mod source;
 mod sqlite;
 mod types;
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
 pub use error::{Error, Result};
+pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
 pub use types::{NewArticle, Put, SearchHit, StoredArticle, content_hash};
 
@@ -57,6 +63,43 @@ pub trait Store: Send + Sync {
     /// `source:`, `author:`, date ranges on `published:`), recent ones
     /// raised, at most `limit`.
     fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
+
+    /// Adds a source to poll, due at once. A source with the same URL is
+    /// kept as it is (each source is fetched once however many follow it);
+    /// says whether it was added.
+    fn add_source(&self, source: &NewSource) -> Result<(Source, bool)>;
+
+    /// The source with this id, if any.
+    fn source(&self, id: i64) -> Result<Option<Source>>;
+
+    /// The source with this URL, if any.
+    fn source_by_url(&self, url: &str) -> Result<Option<Source>>;
+
+    /// Every source, in the order they were added.
+    fn sources(&self) -> Result<Vec<Source>>;
+
+    /// Removes a source (its articles stay); says whether it existed.
+    fn remove_source(&self, id: i64) -> Result<bool>;
+
+    /// Up to `limit` sources due at `now`, the longest waiting first.
+    fn due_sources(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Source>>;
+
+    /// When the next source is due, if there is any source.
+    fn next_due(&self) -> Result<Option<DateTime<Utc>>>;
+
+    /// Remembers what a poll of source `id` found.
+    fn record_poll(&self, id: i64, poll: &PollRecord) -> Result<()>;
+
+    /// What is known of a source's entries with these keys (entries never
+    /// seen are absent).
+    fn entry_outcomes(
+        &self,
+        source_id: i64,
+        keys: &[&str],
+    ) -> Result<HashMap<String, EntryOutcome>>;
+
+    /// Remembers what became of one entry of a source.
+    fn record_entry(&self, source_id: i64, key: &str, outcome: EntryOutcome) -> Result<()>;
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ pub struct NewArticle<'a> {
     pub origin: &'a str,
     /// When it was fetched or read.
     pub fetched_at: DateTime<Utc>,
+    /// The polled source (feed) it came from, if any.
+    pub source_id: Option<i64>,
 }
 
 impl<'a> NewArticle<'a> {
@@ -22,7 +24,14 @@ impl<'a> NewArticle<'a> {
             article,
             origin,
             fetched_at: Utc::now(),
+            source_id: None,
         }
+    }
+
+    /// Marks the article as taken from the stored source `id`.
+    pub fn from_source(mut self, id: i64) -> Self {
+        self.source_id = Some(id);
+        self
     }
 }
 
@@ -76,6 +85,8 @@ pub struct StoredArticle {
     pub content_hash: String,
     /// When it was fetched or read.
     pub fetched_at: DateTime<Utc>,
+    /// The polled source it came from, if any.
+    pub source_id: Option<i64>,
 }
 
 /// One search result.

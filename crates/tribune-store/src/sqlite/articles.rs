@@ -25,8 +25,8 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
     }
     transaction.execute(
         "INSERT INTO articles (origin, canonical_url, content_hash, title, text, authors,
-                               published, language, site_name, provenance, fetched_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                               published, language, site_name, provenance, fetched_at, source_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             new.origin,
             canonical,
@@ -39,6 +39,7 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
             article.site_name,
             serde_json::to_string(&article.provenance)?,
             new.fetched_at.to_rfc3339(),
+            new.source_id,
         ],
     )?;
     let id = transaction.last_insert_rowid();
@@ -58,7 +59,7 @@ pub(super) fn get(connection: &Connection, id: i64) -> Result<Option<StoredArtic
 }
 
 const COLUMNS: &str = "id, origin, canonical_url, title, text, authors, published, language,
-                       site_name, provenance, content_hash, fetched_at";
+                       site_name, provenance, content_hash, fetched_at, source_id";
 
 /// Up to `limit` articles with ids above `id`, in id order.
 pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<StoredArticle>> {
@@ -97,6 +98,7 @@ struct RawRow {
     provenance: String,
     content_hash: String,
     fetched_at: String,
+    source_id: Option<i64>,
 }
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -113,6 +115,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
         provenance: row.get(9)?,
         content_hash: row.get(10)?,
         fetched_at: row.get(11)?,
+        source_id: row.get(12)?,
     })
 }
 
@@ -135,6 +138,7 @@ impl RawRow {
             fetched_at: DateTime::parse_from_rfc3339(&self.fetched_at)
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or_default(),
+            source_id: self.source_id,
         })
     }
 }

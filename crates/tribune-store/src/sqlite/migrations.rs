@@ -26,6 +26,35 @@ const MIGRATIONS: &[&str] = &[
         fetched_at    TEXT NOT NULL
     );
     CREATE INDEX articles_published ON articles (published);",
+    // 2: sources to poll, the entries already taken from them, and the
+    // source each article came from. Times are Unix seconds.
+    "CREATE TABLE sources (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL UNIQUE,
+        title         TEXT,
+        site_url      TEXT,
+        category      TEXT,
+        added_at      INTEGER NOT NULL,
+        etag          TEXT,
+        last_modified TEXT,
+        polled_at     INTEGER,
+        succeeded_at  INTEGER,
+        next_poll_at  INTEGER NOT NULL,
+        interval_secs INTEGER NOT NULL,
+        error_count   INTEGER NOT NULL DEFAULT 0,
+        last_error    TEXT,
+        last_status   INTEGER
+    );
+    CREATE INDEX sources_due ON sources (next_poll_at);
+    CREATE TABLE source_entries (
+        source_id  INTEGER NOT NULL REFERENCES sources (id) ON DELETE CASCADE,
+        entry_key  TEXT NOT NULL,
+        article_id INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source_id, entry_key)
+    ) WITHOUT ROWID;
+    ALTER TABLE articles ADD COLUMN source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL;
+    CREATE INDEX articles_source ON articles (source_id);",
 ];
 
 /// The schema version this build writes.

@@ -3,15 +3,20 @@
 
 mod articles;
 mod migrations;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use crate::Store;
 use crate::error::{Error, Result};
 use crate::index::{Entry, SearchIndex};
+use crate::source::{EntryOutcome, NewSource, PollRecord, Source};
 use crate::types::{NewArticle, Put, SearchHit, StoredArticle};
 
 /// A [`Store`] in a data directory: the SQLite database `tribune.db` and
@@ -135,5 +140,49 @@ impl Store for SqliteStore {
 
     fn count_articles(&self) -> Result<u64> {
         articles::count(&self.connection())
+    }
+
+    fn add_source(&self, source: &NewSource) -> Result<(Source, bool)> {
+        sources::add(&mut self.connection(), source, Utc::now())
+    }
+
+    fn source(&self, id: i64) -> Result<Option<Source>> {
+        sources::by_id(&self.connection(), id)
+    }
+
+    fn source_by_url(&self, url: &str) -> Result<Option<Source>> {
+        sources::by_url(&self.connection(), url)
+    }
+
+    fn sources(&self) -> Result<Vec<Source>> {
+        sources::all(&self.connection())
+    }
+
+    fn remove_source(&self, id: i64) -> Result<bool> {
+        sources::remove(&self.connection(), id)
+    }
+
+    fn due_sources(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<Source>> {
+        sources::due(&self.connection(), now, limit)
+    }
+
+    fn next_due(&self) -> Result<Option<DateTime<Utc>>> {
+        sources::next_due(&self.connection())
+    }
+
+    fn record_poll(&self, id: i64, poll: &PollRecord) -> Result<()> {
+        sources::record_poll(&self.connection(), id, poll)
+    }
+
+    fn entry_outcomes(
+        &self,
+        source_id: i64,
+        keys: &[&str],
+    ) -> Result<HashMap<String, EntryOutcome>> {
+        sources::entries(&self.connection(), source_id, keys)
+    }
+
+    fn record_entry(&self, source_id: i64, key: &str, outcome: EntryOutcome) -> Result<()> {
+        sources::record_entry(&self.connection(), source_id, key, outcome)
     }
 }
