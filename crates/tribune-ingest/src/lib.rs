@@ -16,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod discover;
 pub mod feed;
 pub mod fetch;
 pub mod opml;

@@ -156,14 +156,18 @@ impl Poller {
         let mut outcomes = futures_util::stream::iter(sources)
             .take_while(|_| std::future::ready(!*stop.borrow()))
             .map(|source| async move {
-                let outcome = self.poll_source(&source).await;
+                let outcome = self
+                    .poll_source_unless(&source, stopped(stop.clone()))
+                    .await;
                 (source, outcome)
             })
             .buffer_unordered(self.config.sources_at_once.max(1));
         while let Some((source, outcome)) = outcomes.next().await {
-            let outcome = outcome?;
-            report.add(&outcome);
-            progress(&source, &outcome);
+            // `None`: stopped while it waited for its host.
+            if let Some(outcome) = outcome? {
+                report.add(&outcome);
+                progress(&source, &outcome);
+            }
         }
         let store = Arc::clone(&self.store);
         blocking(move || store.flush()).await??;
@@ -202,13 +206,32 @@ impl Poller {
 
     /// Polls one source and records what it found.
     pub async fn poll_source(&self, source: &Source) -> Result<SourceOutcome, PollError> {
+        match self
+            .poll_source_unless(source, std::future::pending())
+            .await?
+        {
+            Some(outcome) => Ok(outcome),
+            None => unreachable!("a pending future never completes"),
+        }
+    }
+
+    /// Polls one source unless `cancelled` completes while it still waits
+    /// for a slot on its host (`None`: not polled, nothing recorded).
+    async fn poll_source_unless(
+        &self,
+        source: &Source,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<Option<SourceOutcome>, PollError> {
         let now = Utc::now();
         let request = Request {
             url: &source.url,
             etag: source.etag.as_deref(),
             last_modified: source.last_modified.as_deref(),
         };
-        let (outcome, record) = match self.fetcher.fetch(request).await {
+        let Some(fetched) = self.fetcher.fetch_unless(request, cancelled).await else {
+            return Ok(None);
+        };
+        let (outcome, record) = match fetched {
             Err(error) => self.failed(
                 source,
                 now,
@@ -265,7 +288,7 @@ impl Poller {
                 tracing::info!(source = %source.url, failures, %error, "poll failed");
             }
         }
-        Ok(outcome)
+        Ok(Some(outcome))
     }
 
     fn failed(
@@ -602,6 +625,13 @@ fn status_of(error: &FetchError) -> Option<u16> {
 
 fn to_chrono(duration: Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::days(1))
+}
+
+/// Completes once `stop` turns true (never, if its sender is gone).
+async fn stopped(mut stop: watch::Receiver<bool>) {
+    if stop.wait_for(|stopped| *stopped).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Runs blocking work (SQLite, tantivy, extraction) off the async threads.

@@ -3,15 +3,14 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use tribune_model::{ContentKind, Document};
 
+use crate::fetching::BlockingFetcher;
+
 /// The most a fetched page or a decompressed file may weigh.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
-/// The most a fetched page may weigh.
-pub const MAX_FETCH_BYTES: u64 = 10 * 1024 * 1024;
 
 /// One input named by the user, before it is read.
 #[derive(Debug, Clone)]
@@ -73,8 +72,8 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads a source into a document.
-pub fn read(source: &Source, client: &Fetcher) -> Result<Document> {
+/// Reads a source into a document; URLs are fetched only if a fetcher is given.
+pub fn read(source: &Source, client: Option<&BlockingFetcher>) -> Result<Document> {
     match source {
         Source::File(path) => read_file(path),
         Source::Stdin => {
@@ -91,7 +90,9 @@ pub fn read(source: &Source, client: &Fetcher) -> Result<Document> {
             }
             Ok(Document::new(maybe_gunzip(bytes, "standard input")?))
         }
-        Source::Url(url) => client.fetch(url),
+        Source::Url(url) => client
+            .with_context(|| format!("{url}: no fetcher for URLs"))?
+            .fetch(url),
     }
 }
 
@@ -136,67 +137,4 @@ fn maybe_gunzip(bytes: Vec<u8>, label: &str) -> Result<Vec<u8>> {
         .read_to_end(&mut out)
         .with_context(|| format!("{label}: gzip data is corrupt or truncated"))?;
     Ok(out)
-}
-
-/// Fetches pages over HTTP(S) with a timeout, a size cap and redirects.
-pub struct Fetcher {
-    client: Option<reqwest::blocking::Client>,
-}
-
-impl Fetcher {
-    /// A fetcher; the HTTP client is built only if a URL is fetched.
-    pub fn new(needed: bool) -> Result<Fetcher> {
-        let client = if needed {
-            Some(
-                reqwest::blocking::Client::builder()
-                    .timeout(Duration::from_secs(10))
-                    .connect_timeout(Duration::from_secs(10))
-                    .redirect(reqwest::redirect::Policy::limited(10))
-                    .user_agent(concat!(
-                        "Tribune/",
-                        env!("CARGO_PKG_VERSION"),
-                        " (+self-hosted news reader)"
-                    ))
-                    .build()
-                    .context("cannot build the HTTP client")?,
-            )
-        } else {
-            None
-        };
-        Ok(Fetcher { client })
-    }
-
-    fn fetch(&self, url: &str) -> Result<Document> {
-        let client = self.client.as_ref().context("no HTTP client")?;
-        let response = client
-            .get(url)
-            .send()
-            .with_context(|| format!("cannot fetch {url}"))?;
-        let status = response.status();
-        if !status.is_success() {
-            bail!("{url}: the server answered {status}");
-        }
-        let final_url = response.url().to_string();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let mut bytes = Vec::new();
-        response
-            .take(MAX_FETCH_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("{url}: the download broke off"))?;
-        if bytes.len() as u64 > MAX_FETCH_BYTES {
-            bail!(
-                "{url}: the page is larger than {} MiB",
-                MAX_FETCH_BYTES >> 20
-            );
-        }
-        let mut doc = Document::new(bytes).with_url(final_url);
-        if let Some(ct) = content_type {
-            doc = doc.with_content_type(ct);
-        }
-        Ok(doc)
-    }
 }

@@ -2,6 +2,7 @@
 //! lives in the library crates; each subcommand is a module of `cmd`.
 
 mod cmd;
+mod fetching;
 mod input;
 mod progress;
 mod render;
@@ -70,6 +71,35 @@ enum Command {
     ///   tribune search '"special envoy" author:hjelmgaard' --format json
     #[command(verbatim_doc_comment)]
     Search(cmd::search::Args),
+    /// Manage the feeds and pages to poll: add, list, remove, import, export
+    ///
+    /// Examples:
+    ///   tribune source add https://feeds.bbci.co.uk/news/world/rss.xml
+    ///   tribune source add https://www.theguardian.com/world   (finds the feed)
+    ///   tribune source import subscriptions.opml
+    ///   tribune source list
+    ///   tribune source export > tribune.opml
+    #[command(verbatim_doc_comment)]
+    Source(cmd::source::Args),
+    /// Poll the sources and store new articles, until stopped
+    ///
+    /// Each source is polled as often as it posts (every 5 minutes to every
+    /// 24 hours), with conditional requests (ETag, Last-Modified), honouring
+    /// Cache-Control, RSS ttl and Retry-After, backing off when it fails, and
+    /// at most --per-host requests at once to one host. Entries that carry
+    /// only a teaser have their page fetched and extracted. Ctrl-C (or
+    /// SIGTERM) stops it after the sources in flight; nothing stored is lost.
+    /// A source failing 5 polls in a row shows as broken in `source list`.
+    ///
+    /// Loopback, private and link-local addresses are refused unless
+    /// --allow-private-addresses or --allow-host HOST:PORT says otherwise.
+    ///
+    /// Examples:
+    ///   tribune poll
+    ///   tribune poll --once            (one pass over the due sources, for cron)
+    ///   tribune poll --allow-host localhost:3000
+    #[command(verbatim_doc_comment)]
+    Poll(cmd::poll::Args),
     /// Measure a pipeline stage on labelled data, beside a reference tool.
     Bench(cmd::bench::Args),
 }
@@ -87,6 +117,8 @@ fn main() -> ExitCode {
         Command::Extract(args) => cmd::extract::run(args),
         Command::Ingest(args) => cmd::ingest::run(args),
         Command::Search(args) => cmd::search::run(args),
+        Command::Source(args) => cmd::source::run(args),
+        Command::Poll(args) => cmd::poll::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
@@ -113,7 +145,10 @@ fn log_directives(log: &str) -> String {
         .iter()
         .any(|known| level.eq_ignore_ascii_case(known))
     {
-        format!("error,tribune={level},tribune_extract={level},tribune_model={level}")
+        format!(
+            "error,tribune={level},tribune_extract={level},tribune_model={level},\
+             tribune_ingest={level},tribune_store={level}"
+        )
     } else {
         log.to_string()
     }

@@ -146,19 +146,49 @@ impl Fetcher {
     /// Fetches `request.url`, conditionally if validators are given, waiting
     /// for a free slot on its host first.
     pub async fn fetch(&self, request: Request<'_>) -> Result<Response, FetchError> {
-        let url = reqwest::Url::parse(request.url).map_err(|e| FetchError::InvalidUrl {
-            url: request.url.to_string(),
+        match self.fetch_unless(request, std::future::pending()).await {
+            Some(result) => result,
+            None => unreachable!("a pending future never completes"),
+        }
+    }
+
+    /// Like [`fetch`](Self::fetch), but gives up (`None`) if `cancelled`
+    /// completes while the request still waits for a slot on its host. A
+    /// request that has started runs to its end.
+    pub async fn fetch_unless(
+        &self,
+        request: Request<'_>,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Option<Result<Response, FetchError>> {
+        let url = match self.checked_url(request.url) {
+            Ok(url) => url,
+            Err(error) => return Some(Err(error)),
+        };
+        let _slot = tokio::select! {
+            biased;
+            slot = self.hosts.acquire(url.host_str().unwrap_or("")) => slot,
+            () = cancelled => return None,
+        };
+        Some(self.send(url, request).await)
+    }
+
+    fn checked_url(&self, raw: &str) -> Result<reqwest::Url, FetchError> {
+        let url = reqwest::Url::parse(raw).map_err(|e| FetchError::InvalidUrl {
+            url: raw.to_string(),
             reason: e.to_string(),
         })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::InvalidUrl {
-                url: request.url.to_string(),
+                url: raw.to_string(),
                 reason: "only http and https URLs can be fetched".to_string(),
             });
         }
         self.policy.check_url(&url).map_err(FetchError::Refused)?;
-        let _slot = self.hosts.acquire(url.host_str().unwrap_or("")).await;
-        let mut builder = self.client.get(url.clone());
+        Ok(url)
+    }
+
+    async fn send(&self, url: reqwest::Url, request: Request<'_>) -> Result<Response, FetchError> {
+        let mut builder = self.client.get(url);
         if let Some(etag) = request.etag {
             builder = builder.header(header::IF_NONE_MATCH, etag);
         }

@@ -9,7 +9,8 @@ use clap::ValueEnum;
 use rayon::prelude::*;
 use tribune_model::Article;
 
-use crate::input::{self, Fetcher, Source};
+use crate::fetching::{BlockingFetcher, FetchArgs};
+use crate::input::{self, Source};
 use crate::progress;
 use crate::render;
 
@@ -40,6 +41,8 @@ pub struct Args {
     /// The publication date, used when the input states none (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
+    #[command(flatten)]
+    fetch: FetchArgs,
 }
 
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
@@ -53,7 +56,11 @@ const BATCH: usize = 64;
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let sources = input::expand(&args.inputs)?;
-    let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
+    let fetcher = if sources.iter().any(|s| matches!(s, Source::Url(_))) {
+        Some(BlockingFetcher::new(&args.fetch)?)
+    } else {
+        None
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     // Drawn on standard error, and only when it is a terminal.
@@ -67,7 +74,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for batch in sources.chunks(BATCH) {
         let results: Vec<(String, Result<Article>)> = batch
             .par_iter()
-            .map(|source| (source.label(), extract_one(source, &fetcher, &args)))
+            .map(|source| (source.label(), extract_one(source, fetcher.as_ref(), &args)))
             .collect();
         for (label, result) in results {
             if result.is_err() {
@@ -92,7 +99,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })
 }
 
-fn extract_one(source: &Source, fetcher: &Fetcher, args: &Args) -> Result<Article> {
+fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>, args: &Args) -> Result<Article> {
     let mut document = input::read(source, fetcher)?;
     if let Some(url) = &args.url {
         document.url = Some(url.clone());

@@ -10,7 +10,8 @@ use tribune_ingest::warc;
 use tribune_model::{Article, Document};
 use tribune_store::{NewArticle, Put, SqliteStore, Store};
 
-use crate::input::{self, Fetcher, Source};
+use crate::fetching::{BlockingFetcher, FetchArgs};
+use crate::input::{self, Source};
 use crate::progress;
 
 /// Extract each INPUT and store the article in the data directory.
@@ -22,6 +23,8 @@ pub struct Args {
     /// Where Tribune keeps its database.
     #[arg(long, env = "TRIBUNE_DATA_DIR", default_value = "tribune-data")]
     data_dir: PathBuf,
+    #[command(flatten)]
+    fetch: FetchArgs,
 }
 
 /// Inputs are extracted a batch at a time on every core, then stored by one
@@ -95,7 +98,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let store = SqliteStore::open(&args.data_dir)
         .with_context(|| format!("cannot open the data directory {}", args.data_dir.display()))?;
     let sources = input::expand(&args.inputs)?;
-    let fetcher = Fetcher::new(sources.iter().any(|s| matches!(s, Source::Url(_))))?;
+    let fetcher = if sources.iter().any(|s| matches!(s, Source::Url(_))) {
+        Some(BlockingFetcher::new(&args.fetch)?)
+    } else {
+        None
+    };
     // With archives the number of documents is not known up front.
     let progress = if sources.iter().any(is_warc) {
         progress::counter("documents")
@@ -110,7 +117,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let extracted: Vec<(String, Result<Article>)> = batch
             .into_par_iter()
             .map(|item| match item {
-                Item::Source(source) => (source.label(), extract_one(source, &fetcher)),
+                Item::Source(source) => (source.label(), extract_one(source, fetcher.as_ref())),
                 Item::Archived(label, document) => {
                     let article = document.and_then(|doc| {
                         tribune_extract::extract(&doc).with_context(|| label.clone())
@@ -158,7 +165,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })
 }
 
-fn extract_one(source: &Source, fetcher: &Fetcher) -> Result<Article> {
+fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>) -> Result<Article> {
     let document = input::read(source, fetcher)?;
     tribune_extract::extract(&document).with_context(|| source.label())
 }

@@ -3,4 +3,6 @@
 pub mod bench;
 pub mod extract;
 pub mod ingest;
+pub mod poll;
 pub mod search;
+pub mod source;
