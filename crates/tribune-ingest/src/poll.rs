@@ -153,6 +153,8 @@ impl Poller {
         })
         .await??;
         let mut report = CycleReport::default();
+        // Searchable within a second of arrival, however long the cycle.
+        let flusher = tokio::spawn(flush_every_second(Arc::clone(&self.store)));
         let mut outcomes = futures_util::stream::iter(sources)
             .take_while(|_| std::future::ready(!*stop.borrow()))
             .map(|source| async move {
@@ -169,6 +171,7 @@ impl Poller {
                 progress(&source, &outcome);
             }
         }
+        flusher.abort();
         let store = Arc::clone(&self.store);
         blocking(move || store.flush()).await??;
         Ok(report)
@@ -625,6 +628,23 @@ fn status_of(error: &FetchError) -> Option<u16> {
 
 fn to_chrono(duration: Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::days(1))
+}
+
+/// Commits the search index every second (a failure is logged; the
+/// cycle's final flush reports it).
+async fn flush_every_second(store: Arc<dyn Store>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let store = Arc::clone(&store);
+        match blocking(move || store.flush()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "cannot make new articles searchable"),
+            Err(error) => tracing::warn!(%error, "index flush task failed"),
+        }
+    }
 }
 
 /// Completes once `stop` turns true (never, if its sender is gone).

@@ -96,6 +96,10 @@ async fn feed(State(s): State<Arc<Server>>, headers: HeaderMap) -> Response {
     if version > 1 {
         items += &item(4, false);
     }
+    if version > 2 {
+        // An entry whose page is gone fails alone.
+        items += &item(404, false);
+    }
     let host = format!("127.0.0.1:{}", s.port.load(Ordering::SeqCst));
     (
         [
@@ -116,6 +120,9 @@ async fn feed(State(s): State<Arc<Server>>, headers: HeaderMap) -> Response {
 
 async fn article(State(s): State<Arc<Server>>, Path(n): Path<usize>) -> Response {
     s.hit(&format!("/articles/{n}"));
+    if n == 404 {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
     let body = (0..6).map(|i| paragraph(n * 10 + i)).collect::<String>();
     (
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -340,6 +347,30 @@ async fn a_feed_is_read_once_then_costs_one_304() {
     assert_eq!(t.server.hits("/articles/2"), 1);
     assert_eq!(t.server.hits("/articles/4"), 1);
     assert_eq!(t.store.count_articles().unwrap(), 4);
+
+    // A broken entry fails alone, and is retried on the next poll.
+    t.server.version.store(3, Ordering::SeqCst);
+    let outcome = t.poll(&source).await;
+    assert_eq!(
+        outcome,
+        SourceOutcome::Read {
+            new: 0,
+            duplicate: 0,
+            failed: 1
+        }
+    );
+    assert_eq!(t.reload(&source).error_count, 0, "the feed itself is fine");
+    t.server.version.store(4, Ordering::SeqCst);
+    let outcome = t.poll(&source).await;
+    assert_eq!(
+        outcome,
+        SourceOutcome::Read {
+            new: 0,
+            duplicate: 0,
+            failed: 1
+        }
+    );
+    assert_eq!(t.server.hits("/articles/404"), 2);
 
     // What was stored carries the feed's metadata and its origin.
     t.store.flush().unwrap();

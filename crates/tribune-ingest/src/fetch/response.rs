@@ -123,9 +123,21 @@ impl FetchError {
                 url: url.to_string(),
             };
         }
+        // reqwest's own message repeats the URL; the innermost cause says
+        // what actually happened ("Name or service not known").
+        let cause = innermost(&error);
+        let message = if error.is_connect() {
+            format!("cannot connect ({cause})")
+        } else if error.is_body() || error.is_decode() {
+            format!("the download broke off ({cause})")
+        } else if error.is_redirect() {
+            format!("bad redirect ({cause})")
+        } else {
+            cause
+        };
         FetchError::Network {
             url: url.to_string(),
-            message: chain(&error),
+            message,
         }
     }
 
@@ -138,19 +150,13 @@ impl FetchError {
     }
 }
 
-/// An error and its causes on one line, without repeats.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut cause = error.source();
-    while let Some(current) = cause {
-        let text = current.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        cause = current.source();
+/// The deepest cause of an error.
+fn innermost(error: &dyn std::error::Error) -> String {
+    let mut deepest = error;
+    while let Some(cause) = deepest.source() {
+        deepest = cause;
     }
-    message
+    deepest.to_string()
 }
 
 pub(super) async fn read(

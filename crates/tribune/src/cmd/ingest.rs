@@ -27,9 +27,12 @@ pub struct Args {
     fetch: FetchArgs,
 }
 
-/// Inputs are extracted a batch at a time on every core, then stored by one
-/// writer, so memory stays flat however many inputs there are.
-const BATCH: usize = 256;
+/// Inputs extracted at a time on every core (and results waiting to be
+/// stored at most).
+const BATCH: usize = 128;
+
+/// How often what was stored is made searchable.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Default)]
 struct Tally {
@@ -111,22 +114,31 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let start = Instant::now();
     let mut tally = Tally::default();
-    let mut work = items(&sources).peekable();
-    while work.peek().is_some() {
-        let batch: Vec<Item<'_>> = work.by_ref().take(BATCH).collect();
-        let extracted: Vec<(String, Result<Article>)> = batch
-            .into_par_iter()
-            .map(|item| match item {
-                Item::Source(source) => (source.label(), extract_one(source, fetcher.as_ref())),
-                Item::Archived(label, document) => {
-                    let article = document.and_then(|doc| {
-                        tribune_extract::extract(&doc).with_context(|| label.clone())
-                    });
-                    (label, article)
+    // Extraction (every core) and storing (one writer) overlap: a thread
+    // extracts batch after batch into a bounded channel while this one
+    // stores, so memory stays flat however many inputs there are.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, Result<Article>)>(BATCH);
+    std::thread::scope(|scope| -> Result<()> {
+        let fetcher = fetcher.as_ref();
+        let sources = &sources;
+        scope.spawn(move || {
+            let mut work = items(sources).peekable();
+            while work.peek().is_some() {
+                let batch: Vec<Item<'_>> = work.by_ref().take(BATCH).collect();
+                let extracted: Vec<(String, Result<Article>)> = batch
+                    .into_par_iter()
+                    .map(|item| extract_item(item, fetcher))
+                    .collect();
+                for result in extracted {
+                    if sender.send(result).is_err() {
+                        // The writer stopped (a store error): stop too.
+                        return;
+                    }
                 }
-            })
-            .collect();
-        for (label, result) in extracted {
+            }
+        });
+        let mut flushed = Instant::now();
+        for (label, result) in receiver {
             let outcome = result.and_then(|article| {
                 store
                     .put_article(&NewArticle::new(&article, &label))
@@ -141,10 +153,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 }
             }
             progress.inc(1);
+            // Searchable within a second; what is stored is safe either way.
+            if flushed.elapsed() >= FLUSH_EVERY {
+                store.flush()?;
+                flushed = Instant::now();
+            }
         }
-        // Searchable batch by batch; what is stored is safe either way.
         store.flush()?;
-    }
+        Ok(())
+    })?;
     progress.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     let total = tally.new + tally.duplicate + tally.failed;
@@ -163,6 +180,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn extract_item(item: Item<'_>, fetcher: Option<&BlockingFetcher>) -> (String, Result<Article>) {
+    match item {
+        Item::Source(source) => (source.label(), extract_one(source, fetcher)),
+        Item::Archived(label, document) => {
+            let article = document
+                .and_then(|doc| tribune_extract::extract(&doc).with_context(|| label.clone()));
+            (label, article)
+        }
+    }
 }
 
 fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>) -> Result<Article> {

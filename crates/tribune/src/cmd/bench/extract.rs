@@ -15,21 +15,9 @@ use tribune_model::{ContentKind, Document};
 
 use crate::input;
 
-/// Measure a stage on labelled data.
+/// The options of `tribune bench extract`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    stage: Stage,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum Stage {
-    /// Main-content and metadata extraction on scrapinghub and WCXB.
-    Extract(ExtractArgs),
-}
-
-#[derive(Debug, clap::Args)]
-struct ExtractArgs {
+pub struct ExtractArgs {
     /// The folder holding `scrapinghub/` and `wcxb/`.
     #[arg(long, default_value = "../shared/bench/extract")]
     data: PathBuf,
@@ -46,13 +34,6 @@ struct ExtractArgs {
     /// Write one JSON line per page with both tools' scores here.
     #[arg(long, value_name = "FILE")]
     pages: Option<PathBuf>,
-}
-
-pub fn run(args: Args) -> Result<std::process::ExitCode> {
-    match args.stage {
-        Stage::Extract(args) => extract(args)?,
-    }
-    Ok(std::process::ExitCode::SUCCESS)
 }
 
 /// One labelled page.
@@ -235,7 +216,7 @@ fn score_set(pages: &[&Page], predictions: &[&Prediction]) -> SetScore {
     s
 }
 
-fn extract(args: ExtractArgs) -> Result<()> {
+pub fn run(args: ExtractArgs) -> Result<()> {
     let pages = load(&args.data, &args.sets)?;
     let bytes: usize = pages.iter().map(|p| p.html.len()).sum();
     eprintln!(
