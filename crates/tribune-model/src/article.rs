@@ -32,7 +32,9 @@ pub struct Block {
 
 /// Where an article came from beyond the page it was read on: the original
 /// publisher of a republished story, who contributed, which agencies.
+// Missing fields read as empty, so older stored records stay readable.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Provenance {
     /// The outlet that first published the story, when the page says it is
     /// a republication ("This article originally appeared on USA TODAY").

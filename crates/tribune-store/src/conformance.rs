@@ -267,3 +267,62 @@ fn a_newer_database_is_refused() {
     assert!(error.contains("newer than this Tribune knows"), "{error}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_second_process_reads_while_the_first_writes() {
+    let dir = std::env::temp_dir().join(format!("tribune-store-two-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let writer = SqliteStore::open(&dir).unwrap();
+    let a = article("Storm hits coast", "A storm hit the coast.", None);
+    writer.put_article(&NewArticle::new(&a, "a.html")).unwrap();
+    writer.flush().unwrap();
+    // A reader (`tribune search` beside `tribune poll`) opens and searches.
+    let reader = SqliteStore::open(&dir).unwrap();
+    assert_eq!(reader.search("storm", 10).unwrap().len(), 1);
+    assert_eq!(reader.sources().unwrap().len(), 0);
+    // But it cannot write articles while the other one does, and says so
+    // before touching the database.
+    let b = article("Council votes", "The council voted.", None);
+    let err = reader
+        .put_article(&NewArticle::new(&b, "b.html"))
+        .unwrap_err();
+    assert!(matches!(err, crate::Error::Busy { .. }), "{err}");
+    assert_eq!(reader.count_articles().unwrap(), 1);
+    drop(writer);
+    drop(reader);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_version_1_database_is_migrated_with_its_articles() {
+    let dir = std::env::temp_dir().join(format!("tribune-store-v1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    {
+        let connection = rusqlite::Connection::open(dir.join("tribune.db")).unwrap();
+        connection
+            .execute_batch(crate::sqlite::FIRST_MIGRATION_FOR_TESTS)
+            .unwrap();
+        connection.pragma_update(None, "user_version", 1).unwrap();
+        connection
+            .execute(
+                "INSERT INTO articles (origin, content_hash, text, fetched_at)
+                 VALUES ('old.html', 'h', 'An old article.', '2025-03-16T10:00:00+00:00')",
+                [],
+            )
+            .unwrap();
+    }
+    let store = SqliteStore::open(&dir).unwrap();
+    let old = store.article(1).unwrap().unwrap();
+    assert_eq!(old.origin, "old.html");
+    assert_eq!(old.source_id, None);
+    // And the index caught up with the article it never saw.
+    assert_eq!(store.search("old", 10).unwrap().len(), 1);
+    store
+        .add_source(&NewSource {
+            url: "https://x.example/rss".into(),
+            ..NewSource::default()
+        })
+        .unwrap();
+    drop(store);
+    std::fs::remove_dir_all(&dir).ok();
+}

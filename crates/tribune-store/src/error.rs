@@ -37,6 +37,15 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// Another process holds the search index for writing.
+    #[error(
+        "another Tribune process is writing to the search index in {path} (a running \
+         `tribune poll` or `tribune ingest`); wait for it, or stop it first"
+    )]
+    Busy {
+        /// The index directory.
+        path: PathBuf,
+    },
     /// A search query could not be understood.
     #[error("cannot understand the query `{query}`: {message}")]
     Query {

@@ -71,7 +71,11 @@ impl<'a> Entry<'a> {
 pub(crate) struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Opened on the first write: tantivy allows one writer per index
+    /// across processes, and reading (`tribune search` beside a running
+    /// `tribune poll`) must not need it.
+    writer: Mutex<Option<IndexWriter>>,
+    dir: Option<std::path::PathBuf>,
     fields: Fields,
 }
 
@@ -107,25 +111,30 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             message: e.to_string(),
         })?;
-        Self::with_index(index, fields)
+        Self::with_index(index, fields, Some(dir.to_path_buf()))
     }
 
     /// An index in memory, for tests.
     pub fn in_ram() -> Result<SearchIndex> {
         let (schema, fields) = schema();
-        Self::with_index(Index::create_in_ram(schema), fields)
+        Self::with_index(Index::create_in_ram(schema), fields, None)
     }
 
-    fn with_index(index: Index, fields: Fields) -> Result<SearchIndex> {
-        let writer = index.writer(WRITER_MEMORY)?;
+    fn with_index(
+        index: Index,
+        fields: Fields,
+        dir: Option<std::path::PathBuf>,
+    ) -> Result<SearchIndex> {
+        // Commits by another process (a running poller) show up on their own.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
         Ok(SearchIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(None),
+            dir,
             fields,
         })
     }
@@ -134,6 +143,12 @@ impl SearchIndex {
     pub fn indexed_up_to(&self) -> Result<i64> {
         let metas = self.index.load_metas()?;
         Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    /// Fails now (rather than after a database write) if another process
+    /// holds the index for writing.
+    pub fn ensure_writable(&self) -> Result<()> {
+        self.with_writer(|_| Ok(()))
     }
 
     /// Adds an article; it is searchable after the next [`commit`](Self::commit).
@@ -153,17 +168,18 @@ impl SearchIndex {
                 DateTime::from_timestamp_secs(date.and_utc().timestamp()),
             );
         }
-        self.writer().add_document(doc)?;
-        Ok(())
+        self.with_writer(|writer| Ok(writer.add_document(doc).map(|_| ())?))
     }
 
     /// Makes what was added searchable and durable, recording `up_to`, the
     /// last article id now held.
     pub fn commit(&self, up_to: i64) -> Result<()> {
-        let mut writer = self.writer();
-        let mut prepared = writer.prepare_commit()?;
-        prepared.set_payload(&up_to.to_string());
-        prepared.commit()?;
+        self.with_writer(|writer| {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&up_to.to_string());
+            prepared.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -221,10 +237,25 @@ impl SearchIndex {
         Ok(hits)
     }
 
-    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
-        self.writer
+    /// Runs `work` with the index writer, opening it first if needed.
+    fn with_writer<T>(&self, work: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
+        let mut guard = self
+            .writer
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if guard.is_none() {
+            let writer = self.index.writer(WRITER_MEMORY).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::Busy {
+                    path: self.dir.clone().unwrap_or_default(),
+                },
+                other => Error::Search(other),
+            })?;
+            *guard = Some(writer);
+        }
+        match guard.as_mut() {
+            Some(writer) => work(writer),
+            None => unreachable!("the writer was just opened"),
+        }
     }
 }
 

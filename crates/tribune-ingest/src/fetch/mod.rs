@@ -62,6 +62,25 @@ impl Default for FetchConfig {
     }
 }
 
+/// The form a source URL is stored in, so that one feed written two ways
+/// (`HTTPS://News.Example:443/rss#top`) is one source: host lower-cased,
+/// default port and fragment dropped. Only http and https are accepted.
+pub fn normalize_url(raw: &str) -> Result<String, FetchError> {
+    let invalid = |reason: String| FetchError::InvalidUrl {
+        url: raw.to_string(),
+        reason,
+    };
+    let mut url = reqwest::Url::parse(raw.trim()).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("only http and https URLs can be fetched".into()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host".into()));
+    }
+    url.set_fragment(None);
+    Ok(url.to_string())
+}
+
 /// One request: a URL and the validators from the last response, if any.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Request<'a> {
@@ -200,5 +219,24 @@ impl Fetcher {
             .await
             .map_err(|e| FetchError::from_reqwest(request.url, e))?;
         response::read(request.url, response, self.max_bytes).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_url;
+
+    #[test]
+    fn one_feed_written_two_ways_is_one_url() {
+        assert_eq!(
+            normalize_url(" HTTPS://News.Example:443/rss?x=1#top ").unwrap(),
+            "https://news.example/rss?x=1"
+        );
+        assert_eq!(
+            normalize_url("http://a.example").unwrap(),
+            "http://a.example/"
+        );
+        assert!(normalize_url("ftp://a.example/feed").is_err());
+        assert!(normalize_url("feed.xml").is_err());
     }
 }

@@ -57,6 +57,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_source ON articles (source_id);",
 ];
 
+/// The first schema, for tests that upgrade an old database.
+#[cfg(test)]
+pub(crate) const FIRST: &str = MIGRATIONS[0];
+
 /// The schema version this build writes.
 pub(crate) const VERSION: u32 = MIGRATIONS.len() as u32;
 

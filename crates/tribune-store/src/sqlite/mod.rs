@@ -5,6 +5,9 @@ mod articles;
 mod migrations;
 mod sources;
 
+#[cfg(test)]
+pub(crate) use migrations::FIRST as FIRST_MIGRATION_FOR_TESTS;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -85,8 +88,19 @@ impl SqliteStore {
         Ok(connection)
     }
 
-    /// Indexes the articles stored after the index's last commit.
+    /// Indexes the articles stored after the index's last commit. Left to
+    /// the writing process if another one holds the index.
     fn repair_index(&self) -> Result<()> {
+        match self.catch_up_index() {
+            Err(Error::Busy { .. }) => {
+                tracing::debug!("index held by another process; it repairs the index itself");
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn catch_up_index(&self) -> Result<()> {
         let mut from = self.index.indexed_up_to()?;
         loop {
             let missed = articles::after(&self.connection(), from, REPAIR_BATCH)?;
@@ -117,6 +131,7 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn put_article(&self, article: &NewArticle<'_>) -> Result<Put> {
+        self.index.ensure_writable()?;
         let put = articles::put(&mut self.connection(), article)?;
         // Indexed from what was just written: no need to read it back.
         if let Put::New(id) = put {

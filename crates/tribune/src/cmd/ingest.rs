@@ -139,11 +139,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         });
         let mut flushed = Instant::now();
         for (label, result) in receiver {
-            let outcome = result.and_then(|article| {
-                store
-                    .put_article(&NewArticle::new(&article, &label))
-                    .with_context(|| format!("{label}: cannot store the article"))
-            });
+            let outcome = match result {
+                Ok(article) => match store.put_article(&NewArticle::new(&article, &label)) {
+                    // Nothing can be stored while another process writes.
+                    Err(err @ tribune_store::Error::Busy { .. }) => return Err(err.into()),
+                    other => other.with_context(|| format!("{label}: cannot store the article")),
+                },
+                Err(err) => Err(err),
+            };
             match outcome {
                 Ok(Put::New(_)) => tally.new += 1,
                 Ok(Put::Duplicate(_)) => tally.duplicate += 1,

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
-use tribune_ingest::fetch::{Fetcher, Request, Response};
+use tribune_ingest::fetch::{Fetcher, Request, Response, normalize_url};
 use tribune_ingest::{discover, feed, opml, schedule};
 use tribune_store::{NewSource, Source, SqliteStore, Store};
 
@@ -120,8 +120,8 @@ fn add(
         .context("cannot start the HTTP runtime")?;
     let fetcher = Fetcher::new(&fetch.config(Duration::from_secs(20)))?;
     let mut failed = false;
-    for url in urls {
-        check_url(url)?;
+    for given in urls {
+        let url = &check_url(given)?;
         let mut source = NewSource {
             url: url.clone(),
             title: title.clone(),
@@ -164,14 +164,13 @@ fn add(
     })
 }
 
-fn check_url(url: &str) -> Result<()> {
-    let parsed = url::Url::parse(url).with_context(|| {
-        format!("`{url}` is not a URL; give the feed's full address, e.g. https://example.com/rss")
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        bail!("`{url}`: only http and https sources can be polled");
-    }
-    Ok(())
+/// The URL in the form sources are stored in, or why it cannot be one.
+fn check_url(url: &str) -> Result<String> {
+    normalize_url(url).with_context(|| {
+        format!(
+            "`{url}` cannot be a source; give the feed's full address, e.g. https://example.com/rss"
+        )
+    })
 }
 
 /// What fetching a URL to be added found.
@@ -380,13 +379,16 @@ fn import(store: &SqliteStore, file: &PathBuf) -> Result<ExitCode> {
     let feeds = opml::parse(&bytes).with_context(|| format!("cannot import {label}"))?;
     let (mut added, mut present, mut skipped) = (0, 0, 0);
     for feed in feeds {
-        if let Err(err) = check_url(&feed.url) {
-            eprintln!("tribune: {label}: skipped: {err:#}");
-            skipped += 1;
-            continue;
-        }
+        let url = match check_url(&feed.url) {
+            Ok(url) => url,
+            Err(err) => {
+                eprintln!("tribune: {label}: skipped: {err:#}");
+                skipped += 1;
+                continue;
+            }
+        };
         let (_, new) = store.add_source(&NewSource {
-            url: feed.url,
+            url,
             title: feed.title,
             site_url: feed.site_url,
             category: feed.category,
