@@ -2,6 +2,7 @@
 //! tool where there is one. Benchmarks print figures; tests assert
 //! behaviour.
 
+mod dedup;
 mod extract;
 mod ingest;
 mod poll;
@@ -10,6 +11,23 @@ mod search;
 use std::process::ExitCode;
 
 use anyhow::Result;
+
+/// A small deterministic generator (xorshift), so every run builds the
+/// same store and asks the same queries.
+pub(super) struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
 
 /// Measure a stage on labelled data.
 #[derive(Debug, clap::Args)]
@@ -25,6 +43,8 @@ enum Stage {
     /// Bulk ingest (read, extract, store, index) of the extraction pages
     /// as files and as a WARC, at 1x and Nx, with peak memory.
     Ingest(ingest::IngestArgs),
+    /// Syndication detection on copies made from real articles.
+    Dedup(dedup::DedupArgs),
     /// Search latency over a store of synthetic articles made of real text.
     Search(search::SearchArgs),
     /// One polling cycle over many feeds on a local server, then a second
@@ -37,6 +57,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Extract(args) => extract::run(args)?,
         Stage::Ingest(args) => ingest::run(args)?,
         Stage::Search(args) => search::run(args)?,
+        Stage::Dedup(args) => dedup::run(args)?,
         Stage::Poll(args) => poll::run(args)?,
     }
     Ok(ExitCode::SUCCESS)

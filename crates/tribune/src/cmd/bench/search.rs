@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use tribune_model::Article;
 use tribune_store::{NewArticle, SqliteStore, Store};
 
+use super::Rng;
 use crate::progress;
 
 /// The options of `tribune bench search`.
@@ -31,22 +32,6 @@ pub struct SearchArgs {
     /// temporary directory, removed afterwards).
     #[arg(long)]
     data_dir: Option<PathBuf>,
-}
-
-/// A small deterministic generator (xorshift), so every run builds the
-/// same store and asks the same queries.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// The real text the synthetic articles are made of.

@@ -1,0 +1,201 @@
+//! MinHash fingerprints of an article's text, made in one pass: every word
+//! shingle is hashed once and falls into one of [`SIGNATURE_LEN`] bins,
+//! which keep their smallest hash (one-permutation hashing); empty bins
+//! borrow from another bin chosen by a fixed hash, so two texts' signatures
+//! stay comparable bin by bin (densification). The share of equal bins
+//! estimates the Jaccard similarity of the two shingle sets.
+
+/// Bins in a signature.
+pub const SIGNATURE_LEN: usize = 128;
+
+/// Words per shingle.
+pub const SHINGLE_WORDS: usize = 3;
+
+const BIN_BITS: u32 = SIGNATURE_LEN.trailing_zeros();
+const EMPTY: u32 = u32::MAX;
+
+/// The fingerprint of one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The MinHash signature: one value per bin.
+    pub signature: Vec<u32>,
+    /// How many shingles the text has (its size, for containment).
+    pub shingles: u32,
+}
+
+/// How alike two fingerprinted texts are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// Estimated Jaccard similarity of the two shingle sets.
+    pub jaccard: f64,
+    /// Estimated share of the smaller set found in the other.
+    pub containment: f64,
+}
+
+/// SplitMix64's finaliser: spreads a 64-bit value over all bits.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Hashes of the text's words, lower-cased, in order, without allocating.
+fn word_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
+    let mut chars = text.chars().peekable();
+    std::iter::from_fn(move || {
+        // Skip to the next word.
+        while chars.peek().is_some_and(|c| !c.is_alphanumeric()) {
+            chars.next();
+        }
+        chars.peek()?;
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        while let Some(&c) = chars.peek() {
+            if !c.is_alphanumeric() {
+                break;
+            }
+            for lower in c.to_lowercase() {
+                hash = (hash ^ u64::from(lower)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            chars.next();
+        }
+        Some(mix(hash))
+    })
+}
+
+/// Fingerprints a text (title and body joined, or the body alone).
+pub fn fingerprint(text: &str) -> Fingerprint {
+    let mut signature = vec![EMPTY; SIGNATURE_LEN];
+    let mut window = [0u64; SHINGLE_WORDS];
+    let mut words = 0usize;
+    let mut shingles = 0u32;
+    for word in word_hashes(text) {
+        window[words % SHINGLE_WORDS] = word;
+        words += 1;
+        if words < SHINGLE_WORDS {
+            continue;
+        }
+        // The shingle's hash depends on word order: fold the window from
+        // its oldest word.
+        let mut hash = 0u64;
+        for i in 0..SHINGLE_WORDS {
+            let word = window[(words + i) % SHINGLE_WORDS];
+            hash = (hash.rotate_left(21) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        let hash = mix(hash);
+        let bin = (hash >> (64 - BIN_BITS)) as usize;
+        let value = (hash >> 1) as u32;
+        if value < signature[bin] {
+            signature[bin] = value;
+        }
+        shingles = shingles.saturating_add(1);
+    }
+    densify(&mut signature);
+    Fingerprint {
+        signature,
+        shingles,
+    }
+}
+
+/// Fills each empty bin from a non-empty one picked by a hash of the bin
+/// and the attempt, the same way for every text.
+fn densify(signature: &mut [u32]) {
+    if signature.iter().all(|&v| v == EMPTY) {
+        return;
+    }
+    let filled: Vec<bool> = signature.iter().map(|&v| v != EMPTY).collect();
+    for bin in 0..signature.len() {
+        if filled[bin] {
+            continue;
+        }
+        let mut attempt = 0u64;
+        loop {
+            attempt += 1;
+            let probe = (mix((bin as u64) << 32 | attempt) >> (64 - BIN_BITS)) as usize;
+            if filled[probe] {
+                // Offset by the bin so that borrowed values differ from the
+                // lender's own.
+                signature[bin] = signature[probe].wrapping_add(bin as u32) | 1;
+                break;
+            }
+        }
+    }
+}
+
+impl Fingerprint {
+    /// Whether the text was too short to have a single shingle.
+    pub fn is_empty(&self) -> bool {
+        self.shingles == 0
+    }
+
+    /// How alike this text is to another.
+    pub fn compare(&self, other: &Fingerprint) -> Similarity {
+        if self.is_empty() || other.is_empty() {
+            return Similarity {
+                jaccard: 0.0,
+                containment: 0.0,
+            };
+        }
+        let equal = self
+            .signature
+            .iter()
+            .zip(&other.signature)
+            .filter(|(a, b)| a == b)
+            .count();
+        let jaccard = equal as f64 / SIGNATURE_LEN as f64;
+        // |A ∩ B| = J (|A| + |B|) / (1 + J); measured against the smaller.
+        let (a, b) = (f64::from(self.shingles), f64::from(other.shingles));
+        let intersection = jaccard * (a + b) / (1.0 + jaccard);
+        Similarity {
+            jaccard,
+            containment: (intersection / a.min(b)).min(1.0),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "The storm reached the coast on Monday night, bringing winds of more \
+        than 150 kilometres an hour and forcing thousands of families from their homes. \
+        Officials said power had been cut to most of the region and that schools would stay \
+        closed for the rest of the week while crews cleared fallen trees from the roads.";
+
+    #[test]
+    fn a_text_is_its_own_copy() {
+        let f = fingerprint(TEXT);
+        let s = f.compare(&f);
+        assert_eq!(s.jaccard, 1.0);
+        assert_eq!(s.containment, 1.0);
+    }
+
+    #[test]
+    fn case_and_punctuation_do_not_matter() {
+        let shouted = TEXT.to_uppercase().replace(',', " ;");
+        assert_eq!(fingerprint(TEXT), fingerprint(&shouted));
+    }
+
+    #[test]
+    fn a_trimmed_copy_is_contained() {
+        let half = &TEXT[..TEXT.len() / 2];
+        let s = fingerprint(TEXT).compare(&fingerprint(half));
+        assert!(s.containment > 0.7, "{s:?}");
+        assert!(s.jaccard < 0.8, "{s:?}");
+    }
+
+    #[test]
+    fn different_texts_share_little() {
+        let other = "The central bank left interest rates unchanged on Thursday, saying \
+            inflation had eased but that wage growth remained too strong for a cut before \
+            the summer, according to a statement released after the meeting in Frankfurt.";
+        let s = fingerprint(TEXT).compare(&fingerprint(other));
+        assert!(s.containment < 0.2, "{s:?}");
+    }
+
+    #[test]
+    fn empty_and_tiny_texts() {
+        assert!(fingerprint("").is_empty());
+        assert!(fingerprint("two words").is_empty());
+        assert_eq!(fingerprint("").compare(&fingerprint("")).containment, 0.0);
+    }
+}
