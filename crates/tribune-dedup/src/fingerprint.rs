@@ -11,6 +11,10 @@ pub const SIGNATURE_LEN: usize = 128;
 /// Words per shingle.
 pub const SHINGLE_WORDS: usize = 3;
 
+/// Words of a text fingerprinted: enough to tell any two news articles
+/// apart, and a bound on the cost of very long ones.
+pub const MAX_WORDS: usize = 3_000;
+
 const BIN_BITS: u32 = SIGNATURE_LEN.trailing_zeros();
 const EMPTY: u32 = u32::MAX;
 
@@ -53,8 +57,13 @@ fn word_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
             if !c.is_alphanumeric() {
                 break;
             }
-            for lower in c.to_lowercase() {
+            if c.is_ascii() {
+                let lower = c.to_ascii_lowercase();
                 hash = (hash ^ u64::from(lower)).wrapping_mul(0x0000_0100_0000_01b3);
+            } else {
+                for lower in c.to_lowercase() {
+                    hash = (hash ^ u64::from(lower)).wrapping_mul(0x0000_0100_0000_01b3);
+                }
             }
             chars.next();
         }
@@ -68,7 +77,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     let mut window = [0u64; SHINGLE_WORDS];
     let mut words = 0usize;
     let mut shingles = 0u32;
-    for word in word_hashes(text) {
+    for word in word_hashes(text).take(MAX_WORDS) {
         window[words % SHINGLE_WORDS] = word;
         words += 1;
         if words < SHINGLE_WORDS {
@@ -122,6 +131,34 @@ fn densify(signature: &mut [u32]) {
 }
 
 impl Fingerprint {
+    /// The fingerprint as bytes, for storage: the shingle count, then the
+    /// signature, little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(4 + 4 * SIGNATURE_LEN);
+        bytes.extend_from_slice(&self.shingles.to_le_bytes());
+        for value in &self.signature {
+            bytes.extend_from_slice(&value.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// A fingerprint read back from [`to_bytes`](Self::to_bytes); `None` if
+    /// the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Fingerprint> {
+        if bytes.len() != 4 + 4 * SIGNATURE_LEN {
+            return None;
+        }
+        let word = |i: usize| -> u32 {
+            let mut four = [0u8; 4];
+            four.copy_from_slice(&bytes[i * 4..i * 4 + 4]);
+            u32::from_le_bytes(four)
+        };
+        Some(Fingerprint {
+            shingles: word(0),
+            signature: (1..=SIGNATURE_LEN).map(word).collect(),
+        })
+    }
+
     /// Whether the text was too short to have a single shingle.
     pub fn is_empty(&self) -> bool {
         self.shingles == 0
@@ -129,7 +166,12 @@ impl Fingerprint {
 
     /// How alike this text is to another.
     pub fn compare(&self, other: &Fingerprint) -> Similarity {
-        if self.is_empty() || other.is_empty() {
+        self.compare_signature(&other.signature, other.shingles)
+    }
+
+    /// How alike this text is to one with this signature and size.
+    pub(crate) fn compare_signature(&self, signature: &[u32], shingles: u32) -> Similarity {
+        if self.is_empty() || shingles == 0 {
             return Similarity {
                 jaccard: 0.0,
                 containment: 0.0,
@@ -138,12 +180,12 @@ impl Fingerprint {
         let equal = self
             .signature
             .iter()
-            .zip(&other.signature)
+            .zip(signature)
             .filter(|(a, b)| a == b)
             .count();
         let jaccard = equal as f64 / SIGNATURE_LEN as f64;
         // |A ∩ B| = J (|A| + |B|) / (1 + J); measured against the smaller.
-        let (a, b) = (f64::from(self.shingles), f64::from(other.shingles));
+        let (a, b) = (f64::from(self.shingles), f64::from(shingles));
         let intersection = jaccard * (a + b) / (1.0 + jaccard);
         Similarity {
             jaccard,
@@ -190,6 +232,13 @@ mod tests {
             the summer, according to a statement released after the meeting in Frankfurt.";
         let s = fingerprint(TEXT).compare(&fingerprint(other));
         assert!(s.containment < 0.2, "{s:?}");
+    }
+
+    #[test]
+    fn bytes_round_trip() {
+        let f = fingerprint(TEXT);
+        assert_eq!(Fingerprint::from_bytes(&f.to_bytes()), Some(f));
+        assert_eq!(Fingerprint::from_bytes(&[1, 2, 3]), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! (those that left the active window) rebuilds the index from the kept
 //! ones.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::fingerprint::{Fingerprint, SIGNATURE_LEN, Similarity};
 
@@ -23,6 +23,8 @@ const ROWS: usize = 3;
 /// articles (boilerplate) says little, and must not make lookups slow.
 const CHAIN_LIMIT: usize = 64;
 const NONE: u32 = u32::MAX;
+/// Candidates compared in full per lookup, those sharing the most bands.
+const COMPARED: usize = 32;
 
 /// An index of fingerprints by article id.
 #[derive(Debug, Clone)]
@@ -56,7 +58,7 @@ impl LshIndex {
             ids: Vec::new(),
             shingles: Vec::new(),
             signatures: Vec::new(),
-            heads: vec![HashMap::new(); BANDS],
+            heads: vec![HashMap::default(); BANDS],
             next: vec![Vec::new(); BANDS],
         }
     }
@@ -98,7 +100,9 @@ impl LshIndex {
     }
 
     /// Indexed articles sharing a band with `fingerprint`, with their
-    /// similarity to it, most similar first.
+    /// similarity to it, most similar first. Only the candidates sharing
+    /// the most bands are compared in full, so a lookup costs the same
+    /// however many near-identical articles (templated pages) are indexed.
     pub fn similar(&self, fingerprint: &Fingerprint) -> Vec<(i64, Similarity)> {
         if fingerprint.is_empty() {
             return Vec::new();
@@ -115,22 +119,41 @@ impl LshIndex {
             }
         }
         slots.sort_unstable();
-        slots.dedup();
-        let mut found: Vec<(i64, Similarity)> = slots
+        // (bands shared, slot): more shared bands, more alike.
+        let mut hits: Vec<(usize, u32)> = Vec::new();
+        for run in slots.chunk_by(|a, b| a == b) {
+            hits.push((run.len(), run[0]));
+        }
+        if hits.len() > COMPARED {
+            hits.select_nth_unstable_by(COMPARED - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            hits.truncate(COMPARED);
+        }
+        let mut found: Vec<(i64, Similarity)> = hits
             .into_iter()
-            .map(|slot| {
+            .map(|(_, slot)| {
                 let slot = slot as usize;
-                (self.ids[slot], self.stored(slot).compare(fingerprint))
+                let signature = &self.signatures[slot * SIGNATURE_LEN..(slot + 1) * SIGNATURE_LEN];
+                (
+                    self.ids[slot],
+                    fingerprint.compare_signature(signature, self.shingles[slot]),
+                )
             })
             .collect();
-        found.sort_by(|a, b| b.1.containment.total_cmp(&a.1.containment).then(a.0.cmp(&b.0)));
+        found.sort_by(|a, b| {
+            b.1.containment
+                .total_cmp(&a.1.containment)
+                .then(a.0.cmp(&b.0))
+        });
         found
     }
 
     /// The ids of indexed articles sharing a band with `fingerprint`, most
     /// similar first.
     pub fn candidates(&self, fingerprint: &Fingerprint) -> Vec<i64> {
-        self.similar(fingerprint).into_iter().map(|(id, _)| id).collect()
+        self.similar(fingerprint)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// The most similar indexed article that `fingerprint` is a copy of.
@@ -198,6 +221,9 @@ mod tests {
         index.retain(|id| id >= 25);
         assert_eq!(index.len(), 25);
         assert!(index.copy_of(&fingerprint(&text(10))).is_none());
-        assert_eq!(index.copy_of(&fingerprint(&text(30))).map(|(id, _)| id), Some(30));
+        assert_eq!(
+            index.copy_of(&fingerprint(&text(30))).map(|(id, _)| id),
+            Some(30)
+        );
     }
 }

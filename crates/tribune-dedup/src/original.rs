@@ -33,7 +33,9 @@ fn outlet_key(name: &str) -> String {
     let name = name.trim().to_lowercase();
     let name = name.strip_prefix("www.").unwrap_or(&name);
     let name = match name.rsplit_once('.') {
-        Some((rest, tld)) if !rest.is_empty() && tld.chars().all(|c| c.is_ascii_alphabetic()) => rest,
+        Some((rest, tld)) if !rest.is_empty() && tld.chars().all(|c| c.is_ascii_alphabetic()) => {
+            rest
+        }
         _ => name,
     };
     name.chars().filter(|c| c.is_alphanumeric()).collect()
@@ -55,7 +57,9 @@ fn is_outlet(member: &Evidence<'_>, name: &str) -> bool {
     if wanted.len() < 2 {
         return false;
     }
-    member.site_name.is_some_and(|site| outlet_key(site) == wanted)
+    member
+        .site_name
+        .is_some_and(|site| outlet_key(site) == wanted)
         || member.host.is_some_and(|host| host_is(host, &wanted))
 }
 
@@ -83,9 +87,10 @@ pub fn choose_original(members: &[Evidence<'_>]) -> usize {
     for member in members {
         if let (Some(canonical), Some(own)) = (member.canonical_host, member.host)
             && outlet_key(canonical) != outlet_key(own)
-            && let Some(found) = members
-                .iter()
-                .position(|m| m.host.is_some_and(|h| outlet_key(h) == outlet_key(canonical)))
+            && let Some(found) = members.iter().position(|m| {
+                m.host
+                    .is_some_and(|h| outlet_key(h) == outlet_key(canonical))
+            })
         {
             return found;
         }
@@ -202,6 +207,9 @@ mod tests {
             host: Some("apnews.com"),
             ..Evidence::default()
         };
-        assert!(is_outlet(&ap, "The Associated Press".trim_start_matches("The ")));
+        assert!(is_outlet(
+            &ap,
+            "The Associated Press".trim_start_matches("The ")
+        ));
     }
 }

@@ -20,6 +20,7 @@ pub mod discover;
 pub mod feed;
 pub mod fetch;
 pub mod opml;
+pub mod pipeline;
 pub mod poll;
 pub mod schedule;
 pub mod warc;

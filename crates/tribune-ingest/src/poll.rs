@@ -15,10 +15,11 @@ use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use tokio::sync::{Semaphore, watch};
 use tribune_model::{Article, ContentKind, Document};
-use tribune_store::{EntryOutcome, NewArticle, PollRecord, Put, Source, Store};
+use tribune_store::{EntryOutcome, PollRecord, Put, Source, Store};
 
 use crate::feed::{self, Entry, Feed};
 use crate::fetch::{FetchError, Fetched, Fetcher, Request, Response};
+use crate::pipeline::Pipeline;
 use crate::schedule::{self, Asked};
 
 /// How a poller divides its work.
@@ -117,17 +118,20 @@ pub enum PollError {
 #[derive(Clone)]
 pub struct Poller {
     store: Arc<dyn Store>,
+    pipeline: Arc<Pipeline>,
     fetcher: Fetcher,
     config: PollConfig,
     cpu: Arc<Semaphore>,
 }
 
 impl Poller {
-    /// A poller storing into `store`, fetching with `fetcher`.
-    pub fn new(store: Arc<dyn Store>, fetcher: Fetcher, config: PollConfig) -> Self {
+    /// A poller storing through `pipeline`, fetching with `fetcher`.
+    pub fn new(pipeline: Arc<Pipeline>, fetcher: Fetcher, config: PollConfig) -> Self {
+        let store = pipeline.store_handle();
         let cpu = Arc::new(Semaphore::new(config.extractions_at_once.max(1)));
         Poller {
             store,
+            pipeline,
             fetcher,
             config,
             cpu,
@@ -521,7 +525,7 @@ impl Poller {
             .acquire()
             .await
             .expect("the CPU semaphore is never closed");
-        let store = Arc::clone(&self.store);
+        let pipeline = Arc::clone(&self.pipeline);
         let entry = entry.cloned();
         let from_fragment = matches!(taken, Taken::Fragment(_));
         let (Taken::Page(mut document) | Taken::Fragment(mut document)) = taken;
@@ -548,9 +552,9 @@ impl Poller {
             if article.text.trim().is_empty() {
                 return Ok(Err(format!("{origin}: no article text found")));
             }
-            store
-                .put_article(&NewArticle::new(&article, &origin).from_source(source_id))
-                .map(Ok)
+            pipeline
+                .store(&article, &origin, Some(source_id))
+                .map(|placed| Ok(placed.put))
         })
         .await??;
         Ok(result)

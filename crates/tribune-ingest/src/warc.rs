@@ -35,13 +35,13 @@ pub enum Error {
 }
 
 /// Opens a WARC archive, gunzipping it if it starts with gzip's magic bytes.
-pub fn open(reader: impl Read + 'static) -> Records<Box<dyn BufRead>> {
+pub fn open(reader: impl Read + Send + 'static) -> Records<Box<dyn BufRead + Send>> {
     let mut buffered = BufReader::with_capacity(1 << 16, reader);
     let gzipped = buffered
         .fill_buf()
         .map(|b| b.starts_with(&[0x1f, 0x8b]))
         .unwrap_or(false);
-    let inner: Box<dyn BufRead> = if gzipped {
+    let inner: Box<dyn BufRead + Send> = if gzipped {
         Box::new(BufReader::with_capacity(
             1 << 16,
             flate2::bufread::MultiGzDecoder::new(buffered),

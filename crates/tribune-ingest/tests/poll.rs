@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 use tribune_ingest::fetch::{FetchConfig, Fetcher};
+use tribune_ingest::pipeline::Pipeline;
 use tribune_ingest::poll::{PollConfig, Poller, SourceOutcome};
 use tribune_ingest::schedule;
 use tribune_store::{NewSource, SqliteStore, Store};
@@ -276,7 +277,8 @@ async fn setup() -> Setup {
         ..FetchConfig::default()
     })
     .unwrap();
-    let poller = Poller::new(store.clone(), fetcher, PollConfig::default());
+    let pipeline = Arc::new(Pipeline::open(store.clone()).unwrap());
+    let poller = Poller::new(pipeline, fetcher, PollConfig::default());
     Setup {
         server,
         addr,

@@ -3,7 +3,10 @@
 
 use tribune_model::{Article, Provenance};
 
-use crate::{EntryOutcome, NewArticle, NewSource, PollRecord, Put, SqliteStore, Store};
+use crate::{
+    EntryOutcome, NewArticle, NewSource, Placement, PollRecord, Put, SqliteStore, Store,
+    StoryChoice,
+};
 
 fn article(title: &str, text: &str, canonical: Option<&str>) -> Article {
     Article {
@@ -214,6 +217,119 @@ fn sources_suite(store: &dyn Store) {
     assert!(!store.remove_source(added.id).unwrap());
     assert!(store.source(added.id).unwrap().is_none());
     assert_eq!(store.article(put.id()).unwrap().unwrap().source_id, None);
+}
+
+fn stories_suite(store: &dyn Store) {
+    let at = |hour: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 16)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .map(|t| t.and_utc())
+            .unwrap()
+    };
+    let put = |title: &str, copy_of: &[i64], story: StoryChoice<'_>, hour: u32| {
+        let a = article(title, &format!("{title} text."), None);
+        store
+            .put_article(&NewArticle::new(&a, title).placed(Placement {
+                fingerprint: &[1, 2, 3],
+                copy_of,
+                story,
+                seen_at: at(hour),
+            }))
+            .unwrap()
+            .id()
+    };
+    let a = put(
+        "Wire story",
+        &[],
+        StoryChoice::Start {
+            label: "Wire story",
+        },
+        8,
+    );
+    let b = put(
+        "Republished wire story",
+        &[a],
+        StoryChoice::Start { label: "ignored" },
+        9,
+    );
+    let c = put(
+        "Second wire story",
+        &[],
+        StoryChoice::Start { label: "Other" },
+        10,
+    );
+    let first = store.article(a).unwrap().unwrap();
+    let copy = store.article(b).unwrap().unwrap();
+    assert_eq!(copy.copy_group_id, first.copy_group_id);
+    assert_eq!(copy.story_id, first.story_id);
+    let story = first.story_id.unwrap();
+    let other = store.article(c).unwrap().unwrap();
+    assert_ne!(other.story_id, Some(story));
+
+    // Joining an existing story without being a copy.
+    let d = put("Follow-up", &[], StoryChoice::Join(story), 11);
+    assert_eq!(store.article(d).unwrap().unwrap().story_id, Some(story));
+    assert_ne!(
+        store.article(d).unwrap().unwrap().copy_group_id,
+        first.copy_group_id
+    );
+
+    // A copy of both groups joins them, in the older group's story.
+    let e = put(
+        "Merged copy",
+        &[c, a],
+        StoryChoice::Start { label: "x" },
+        12,
+    );
+    let merged = store.article(c).unwrap().unwrap();
+    assert_eq!(merged.copy_group_id, first.copy_group_id);
+    assert_eq!(merged.story_id, Some(story));
+    assert_eq!(store.article(e).unwrap().unwrap().story_id, Some(story));
+
+    let listed = store.stories(None, 10).unwrap();
+    assert_eq!(
+        listed.len(),
+        1,
+        "the emptied story is not listed: {listed:?}"
+    );
+    assert_eq!(listed[0].label, "Wire story");
+    assert_eq!(listed[0].article_count, 5);
+    assert_eq!(listed[0].first_seen, at(8));
+    assert_eq!(listed[0].last_seen, at(12));
+    assert!(store.stories(Some(at(13)), 10).unwrap().is_empty());
+
+    let articles = store.story_articles(story).unwrap();
+    assert_eq!(articles.len(), 5);
+    let group = first.copy_group_id.unwrap();
+    assert_eq!(articles.iter().filter(|x| x.copy_group == group).count(), 4);
+    assert!(articles.iter().any(|x| x.id == a && x.is_original));
+
+    let members = store.copy_group(group).unwrap();
+    assert_eq!(members.len(), 4);
+    assert_eq!(members[0].original_publisher.as_deref(), Some("USA TODAY"));
+    store.set_original(group, b).unwrap();
+    assert!(
+        store
+            .story_articles(story)
+            .unwrap()
+            .iter()
+            .any(|x| x.id == b && x.is_original)
+    );
+
+    let indexed = store.indexed_articles(0, at(0), 100).unwrap();
+    assert_eq!(indexed.len(), 5);
+    assert_eq!(indexed[0].fingerprint, [1, 2, 3]);
+    assert_eq!(store.indexed_articles(c, at(0), 100).unwrap().len(), 2);
+    assert_eq!(store.indexed_articles(0, at(11), 100).unwrap().len(), 2);
+
+    // Exact duplicates are found before any work.
+    let again = article("Wire story", "Wire story text.", None);
+    assert_eq!(store.duplicate_of(&again).unwrap(), Some(a));
+}
+
+#[test]
+fn sqlite_stories() {
+    stories_suite(&SqliteStore::open_in_memory().unwrap());
 }
 
 #[test]

@@ -31,6 +31,7 @@ mod error;
 mod index;
 mod source;
 mod sqlite;
+mod story;
 mod types;
 
 use std::collections::HashMap;
@@ -40,6 +41,7 @@ use chrono::{DateTime, Utc};
 pub use error::{Error, Result};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
+pub use story::{GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary};
 pub use types::{NewArticle, Put, SearchHit, StoredArticle, content_hash};
 
 /// What every storage back end offers. Implementations are shared between
@@ -100,6 +102,45 @@ pub trait Store: Send + Sync {
 
     /// Remembers what became of one entry of a source.
     fn record_entry(&self, source_id: i64, key: &str, outcome: EntryOutcome) -> Result<()>;
+
+    /// The stored article this one would duplicate (same content or
+    /// canonical URL), if any: checked before the work of placing it.
+    fn duplicate_of(&self, article: &tribune_model::Article) -> Result<Option<i64>>;
+
+    /// Stories with articles, the most recently active first, active since
+    /// `since` if given, at most `limit`.
+    fn stories(&self, since: Option<DateTime<Utc>>, limit: usize) -> Result<Vec<StorySummary>>;
+
+    /// One story, if it exists.
+    fn story(&self, id: i64) -> Result<Option<StorySummary>>;
+
+    /// A story's articles, by copy group, each group in order of arrival.
+    fn story_articles(&self, id: i64) -> Result<Vec<StoryArticle>>;
+
+    /// The members of a copy group, with what choosing its original needs.
+    fn copy_group(&self, group: i64) -> Result<Vec<GroupMember>>;
+
+    /// These articles, with what choosing an original needs.
+    fn group_members(&self, ids: &[i64]) -> Result<Vec<GroupMember>>;
+
+    /// An article's copy group and story, once placed.
+    fn placement(&self, id: i64) -> Result<Option<(i64, i64)>>;
+
+    /// A copy group's current original.
+    fn original_of(&self, group: i64) -> Result<Option<i64>>;
+
+    /// Records which member is a copy group's original.
+    fn set_original(&self, group: i64, article: i64) -> Result<()>;
+
+    /// Up to `limit` placed articles with ids above `after` that entered
+    /// the news at or after `since`, in id order: what the in-memory
+    /// indexes are rebuilt from on start.
+    fn indexed_articles(
+        &self,
+        after: i64,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<IndexedArticle>>;
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use tribune_model::{Article, Provenance};
 
+use crate::story::Placement;
+
 /// An article about to be stored, with where it came from.
 #[derive(Debug, Clone)]
 pub struct NewArticle<'a> {
@@ -15,6 +17,9 @@ pub struct NewArticle<'a> {
     pub fetched_at: DateTime<Utc>,
     /// The polled source (feed) it came from, if any.
     pub source_id: Option<i64>,
+    /// Its copy group and story, as decided by the pipeline; without one
+    /// the article belongs to neither.
+    pub placement: Option<Placement<'a>>,
 }
 
 impl<'a> NewArticle<'a> {
@@ -25,7 +30,14 @@ impl<'a> NewArticle<'a> {
             origin,
             fetched_at: Utc::now(),
             source_id: None,
+            placement: None,
         }
+    }
+
+    /// Places the article in a copy group and a story.
+    pub fn placed(mut self, placement: Placement<'a>) -> Self {
+        self.placement = Some(placement);
+        self
     }
 
     /// Marks the article as taken from the stored source `id`.
@@ -87,6 +99,10 @@ pub struct StoredArticle {
     pub fetched_at: DateTime<Utc>,
     /// The polled source it came from, if any.
     pub source_id: Option<i64>,
+    /// Its copy group, once placed.
+    pub copy_group_id: Option<i64>,
+    /// Its story, once placed.
+    pub story_id: Option<i64>,
 }
 
 /// One search result.

@@ -71,6 +71,24 @@ enum Command {
     ///   tribune search '"special envoy" author:hjelmgaard' --format json
     #[command(verbatim_doc_comment)]
     Search(cmd::search::Args),
+    /// List the stories: each event with its articles and outlets, newest first
+    ///
+    /// Articles about one event form a story, found as they arrive; copies
+    /// of one text (wire stories republished under other titles) form a copy
+    /// group inside it, with its original.
+    ///
+    /// Examples:
+    ///   tribune stories
+    ///   tribune stories --since 24h --format json
+    #[command(verbatim_doc_comment)]
+    Stories(cmd::stories::ListArgs),
+    /// Show one story with its copy groups: each original and its republications
+    ///
+    /// Examples:
+    ///   tribune story 12
+    ///   tribune story 12 --format json
+    #[command(verbatim_doc_comment)]
+    Story(cmd::stories::ShowArgs),
     /// Manage the feeds and pages to poll: add, list, remove, import, export
     ///
     /// Examples:
@@ -118,6 +136,8 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd::ingest::run(args),
         Command::Search(args) => cmd::search::run(args),
         Command::Source(args) => cmd::source::run(args),
+        Command::Stories(args) => cmd::stories::list(args),
+        Command::Story(args) => cmd::stories::show(args),
         Command::Poll(args) => cmd::poll::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };

@@ -6,6 +6,40 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::error::Result;
 use crate::types::{NewArticle, Put, StoredArticle, content_hash};
 
+/// The stored article with the same content or canonical URL, if any.
+/// Two lookups, each on its own index (an `OR` of the two would scan).
+pub(super) fn duplicate_of(
+    connection: &Connection,
+    article: &tribune_model::Article,
+) -> Result<Option<i64>> {
+    find_existing(
+        connection,
+        &content_hash(article),
+        article.canonical_url.as_deref(),
+    )
+}
+
+fn find_existing(
+    connection: &Connection,
+    hash: &str,
+    canonical: Option<&str>,
+) -> Result<Option<i64>> {
+    let by_hash: Option<i64> = connection
+        .prepare_cached("SELECT id FROM articles WHERE content_hash = ?1")?
+        .query_row(params![hash], |row| row.get(0))
+        .optional()?;
+    if by_hash.is_some() {
+        return Ok(by_hash);
+    }
+    let Some(canonical) = canonical else {
+        return Ok(None);
+    };
+    Ok(connection
+        .prepare_cached("SELECT id FROM articles WHERE canonical_url = ?1")?
+        .query_row(params![canonical], |row| row.get(0))
+        .optional()?)
+}
+
 pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<Put> {
     let article = new.article;
     let hash = content_hash(article);
@@ -13,21 +47,17 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
     // Look and insert in one transaction, so two writers cannot both find
     // the article missing.
     let transaction = connection.transaction()?;
-    let existing: Option<i64> = transaction
-        .query_row(
-            "SELECT id FROM articles WHERE content_hash = ?1 OR (?2 IS NOT NULL AND canonical_url = ?2)",
-            params![hash, canonical],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let existing = find_existing(&transaction, &hash, canonical)?;
     if let Some(id) = existing {
         return Ok(Put::Duplicate(id));
     }
-    transaction.execute(
-        "INSERT INTO articles (origin, canonical_url, content_hash, title, text, authors,
+    transaction
+        .prepare_cached(
+            "INSERT INTO articles (origin, canonical_url, content_hash, title, text, authors,
                                published, language, site_name, provenance, fetched_at, source_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
+        )?
+        .execute(params![
             new.origin,
             canonical,
             hash,
@@ -40,30 +70,29 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
             serde_json::to_string(&article.provenance)?,
             new.fetched_at.to_rfc3339(),
             new.source_id,
-        ],
-    )?;
+        ])?;
     let id = transaction.last_insert_rowid();
+    if let Some(placement) = &new.placement {
+        super::stories::place(&transaction, id, placement)?;
+    }
     transaction.commit()?;
     Ok(Put::New(id))
 }
 
 pub(super) fn get(connection: &Connection, id: i64) -> Result<Option<StoredArticle>> {
     let row = connection
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"),
-            params![id],
-            read_row,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"))?
+        .query_row(params![id], read_row)
         .optional()?;
     row.map(|raw| raw.into_article()).transpose()
 }
 
 const COLUMNS: &str = "id, origin, canonical_url, title, text, authors, published, language,
-                       site_name, provenance, content_hash, fetched_at, source_id";
+                       site_name, provenance, content_hash, fetched_at, source_id, copy_group_id, story_id";
 
 /// Up to `limit` articles with ids above `id`, in id order.
 pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<StoredArticle>> {
-    let mut statement = connection.prepare(&format!(
+    let mut statement = connection.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2"
     ))?;
     let rows = statement.query_map(params![id, limit], read_row)?;
@@ -72,15 +101,15 @@ pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<
 
 /// The highest article id (0 when there is none).
 pub(super) fn last_id(connection: &Connection) -> Result<i64> {
-    Ok(
-        connection.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |row| {
-            row.get(0)
-        })?,
-    )
+    Ok(connection
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM articles")?
+        .query_row([], |row| row.get(0))?)
 }
 
 pub(super) fn count(connection: &Connection) -> Result<u64> {
-    let n: i64 = connection.query_row("SELECT count(*) FROM articles", [], |row| row.get(0))?;
+    let n: i64 = connection
+        .prepare_cached("SELECT count(*) FROM articles")?
+        .query_row([], |row| row.get(0))?;
     Ok(n.max(0) as u64)
 }
 
@@ -99,6 +128,8 @@ struct RawRow {
     content_hash: String,
     fetched_at: String,
     source_id: Option<i64>,
+    copy_group_id: Option<i64>,
+    story_id: Option<i64>,
 }
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -116,6 +147,8 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
         content_hash: row.get(10)?,
         fetched_at: row.get(11)?,
         source_id: row.get(12)?,
+        copy_group_id: row.get(13)?,
+        story_id: row.get(14)?,
     })
 }
 
@@ -139,6 +172,8 @@ impl RawRow {
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or_default(),
             source_id: self.source_id,
+            copy_group_id: self.copy_group_id,
+            story_id: self.story_id,
         })
     }
 }

@@ -55,6 +55,30 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE articles ADD COLUMN source_id INTEGER REFERENCES sources (id) ON DELETE SET NULL;
     CREATE INDEX articles_source ON articles (source_id);",
+    // 3: syndication and stories. Each article belongs to a copy group (its
+    // copies, with one original) and each group to a story. The fingerprint
+    // rebuilds the in-memory indexes on start; `seen_at` (Unix seconds) is
+    // when the article entered the news.
+    "CREATE TABLE stories (
+        id            INTEGER PRIMARY KEY,
+        label         TEXT NOT NULL,
+        first_seen    INTEGER NOT NULL,
+        last_seen     INTEGER NOT NULL,
+        article_count INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX stories_last_seen ON stories (last_seen);
+    CREATE TABLE copy_groups (
+        id          INTEGER PRIMARY KEY,
+        original_id INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+        story_id    INTEGER NOT NULL REFERENCES stories (id)
+    );
+    ALTER TABLE articles ADD COLUMN copy_group_id INTEGER REFERENCES copy_groups (id);
+    ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES stories (id);
+    ALTER TABLE articles ADD COLUMN fingerprint BLOB;
+    ALTER TABLE articles ADD COLUMN seen_at INTEGER;
+    CREATE INDEX articles_copy_group ON articles (copy_group_id);
+    CREATE INDEX articles_story ON articles (story_id);
+    CREATE INDEX articles_seen ON articles (seen_at);",
 ];
 
 /// The first schema, for tests that upgrade an old database.

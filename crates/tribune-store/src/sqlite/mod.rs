@@ -4,6 +4,7 @@
 mod articles;
 mod migrations;
 mod sources;
+mod stories;
 
 #[cfg(test)]
 pub(crate) use migrations::FIRST as FIRST_MIGRATION_FOR_TESTS;
@@ -20,6 +21,7 @@ use crate::Store;
 use crate::error::{Error, Result};
 use crate::index::{Entry, SearchIndex};
 use crate::source::{EntryOutcome, NewSource, PollRecord, Source};
+use crate::story::{GroupMember, IndexedArticle, StoryArticle, StorySummary};
 use crate::types::{NewArticle, Put, SearchHit, StoredArticle};
 
 /// A [`Store`] in a data directory: the SQLite database `tribune.db` and
@@ -83,6 +85,8 @@ impl SqliteStore {
 
     fn prepare(mut connection: Connection, path: PathBuf) -> Result<Connection> {
         connection.pragma_update(None, "foreign_keys", "ON")?;
+        // Every hot statement is prepared once and kept.
+        connection.set_prepared_statement_cache_capacity(64);
         connection.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut connection, &path)?;
         Ok(connection)
@@ -199,5 +203,50 @@ impl Store for SqliteStore {
 
     fn record_entry(&self, source_id: i64, key: &str, outcome: EntryOutcome) -> Result<()> {
         sources::record_entry(&self.connection(), source_id, key, outcome)
+    }
+
+    fn duplicate_of(&self, article: &tribune_model::Article) -> Result<Option<i64>> {
+        articles::duplicate_of(&self.connection(), article)
+    }
+
+    fn stories(&self, since: Option<DateTime<Utc>>, limit: usize) -> Result<Vec<StorySummary>> {
+        stories::summaries(&self.connection(), since, limit)
+    }
+
+    fn story(&self, id: i64) -> Result<Option<StorySummary>> {
+        stories::summary(&self.connection(), id)
+    }
+
+    fn story_articles(&self, id: i64) -> Result<Vec<StoryArticle>> {
+        stories::articles_of(&self.connection(), id)
+    }
+
+    fn copy_group(&self, group: i64) -> Result<Vec<GroupMember>> {
+        stories::group_members(&self.connection(), group)
+    }
+
+    fn group_members(&self, ids: &[i64]) -> Result<Vec<GroupMember>> {
+        stories::members(&self.connection(), ids)
+    }
+
+    fn placement(&self, id: i64) -> Result<Option<(i64, i64)>> {
+        stories::placement(&self.connection(), id)
+    }
+
+    fn original_of(&self, group: i64) -> Result<Option<i64>> {
+        stories::original_of(&self.connection(), group)
+    }
+
+    fn set_original(&self, group: i64, article: i64) -> Result<()> {
+        stories::set_original(&self.connection(), group, article)
+    }
+
+    fn indexed_articles(
+        &self,
+        after: i64,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<IndexedArticle>> {
+        stories::indexed(&self.connection(), after, since, limit)
     }
 }

@@ -24,11 +24,10 @@ pub(super) fn add(
     now: DateTime<Utc>,
 ) -> Result<(Source, bool)> {
     let transaction = connection.transaction()?;
-    let inserted = transaction.execute(
-        "INSERT INTO sources (url, title, site_url, category, added_at, next_poll_at, interval_secs)
+    let inserted = transaction.prepare_cached("INSERT INTO sources (url, title, site_url, category, added_at, next_poll_at, interval_secs)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
-         ON CONFLICT (url) DO NOTHING",
-        params![
+         ON CONFLICT (url) DO NOTHING")?
+            .execute(params![
             new.url,
             new.title,
             new.site_url,
@@ -44,27 +43,21 @@ pub(super) fn add(
 
 pub(super) fn by_url(connection: &Connection, url: &str) -> Result<Option<Source>> {
     Ok(connection
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM sources s WHERE s.url = ?1"),
-            params![url],
-            read_row,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM sources s WHERE s.url = ?1"))?
+        .query_row(params![url], read_row)
         .optional()?)
 }
 
 pub(super) fn by_id(connection: &Connection, id: i64) -> Result<Option<Source>> {
     Ok(connection
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM sources s WHERE s.id = ?1"),
-            params![id],
-            read_row,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM sources s WHERE s.id = ?1"))?
+        .query_row(params![id], read_row)
         .optional()?)
 }
 
 pub(super) fn all(connection: &Connection) -> Result<Vec<Source>> {
     let mut statement =
-        connection.prepare(&format!("SELECT {COLUMNS} FROM sources s ORDER BY s.id"))?;
+        connection.prepare_cached(&format!("SELECT {COLUMNS} FROM sources s ORDER BY s.id"))?;
     let rows = statement.query_map([], read_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -75,7 +68,7 @@ pub(super) fn due(
     now: DateTime<Utc>,
     limit: usize,
 ) -> Result<Vec<Source>> {
-    let mut statement = connection.prepare(&format!(
+    let mut statement = connection.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sources s WHERE s.next_poll_at <= ?1
          ORDER BY s.next_poll_at, s.id LIMIT ?2"
     ))?;
@@ -88,20 +81,23 @@ pub(super) fn due(
 
 /// The earliest time any source is due, if there is a source.
 pub(super) fn next_due(connection: &Connection) -> Result<Option<DateTime<Utc>>> {
-    let next: Option<i64> =
-        connection.query_row("SELECT min(next_poll_at) FROM sources", [], |row| {
-            row.get(0)
-        })?;
+    let next: Option<i64> = connection
+        .prepare_cached("SELECT min(next_poll_at) FROM sources")?
+        .query_row([], |row| row.get(0))?;
     Ok(next.and_then(|t| DateTime::from_timestamp(t, 0)))
 }
 
 pub(super) fn remove(connection: &Connection, id: i64) -> Result<bool> {
-    Ok(connection.execute("DELETE FROM sources WHERE id = ?1", params![id])? > 0)
+    Ok(connection
+        .prepare_cached("DELETE FROM sources WHERE id = ?1")?
+        .execute(params![id])?
+        > 0)
 }
 
 pub(super) fn record_poll(connection: &Connection, id: i64, poll: &PollRecord) -> Result<()> {
-    connection.execute(
-        "UPDATE sources SET
+    connection
+        .prepare_cached(
+            "UPDATE sources SET
             polled_at = ?2,
             succeeded_at = CASE WHEN ?3 THEN ?2 ELSE succeeded_at END,
             last_status = ?4,
@@ -114,7 +110,8 @@ pub(super) fn record_poll(connection: &Connection, id: i64, poll: &PollRecord) -
             error_count = ?11,
             last_error = ?12
          WHERE id = ?1",
-        params![
+        )?
+        .execute(params![
             id,
             poll.polled_at.timestamp(),
             poll.succeeded,
@@ -127,8 +124,7 @@ pub(super) fn record_poll(connection: &Connection, id: i64, poll: &PollRecord) -
             poll.interval_secs,
             poll.error_count,
             poll.error,
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 
@@ -143,7 +139,7 @@ pub(super) fn entries(
     // but chunk anyway.
     for chunk in keys.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(",");
-        let mut statement = connection.prepare(&format!(
+        let mut statement = connection.prepare_cached(&format!(
             "SELECT entry_key, article_id, attempts FROM source_entries
              WHERE source_id = ? AND entry_key IN ({marks})"
         ))?;
@@ -180,13 +176,14 @@ pub(super) fn record_entry(
         EntryOutcome::Stored(id) => (Some(id), 0),
         EntryOutcome::Failed(n) => (None, i64::from(n)),
     };
-    connection.execute(
-        "INSERT INTO source_entries (source_id, entry_key, article_id, attempts)
+    connection
+        .prepare_cached(
+            "INSERT INTO source_entries (source_id, entry_key, article_id, attempts)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (source_id, entry_key)
          DO UPDATE SET article_id = excluded.article_id, attempts = excluded.attempts",
-        params![source_id, key, article, attempts],
-    )?;
+        )?
+        .execute(params![source_id, key, article, attempts])?;
     Ok(())
 }
 

@@ -2,13 +2,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use tribune_ingest::pipeline::{Pipeline, Placed, Prepared};
 use tribune_ingest::warc;
 use tribune_model::{Article, Document};
-use tribune_store::{NewArticle, Put, SqliteStore, Store};
+use tribune_store::{Put, SqliteStore, Store};
 
 use crate::fetching::{BlockingFetcher, FetchArgs};
 use crate::input::{self, Source};
@@ -37,6 +39,8 @@ const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 #[derive(Default)]
 struct Tally {
     new: u64,
+    /// New articles that are syndicated copies of stored ones.
+    copies: u64,
     duplicate: u64,
     failed: u64,
 }
@@ -58,10 +62,10 @@ fn is_warc(source: &Source) -> bool {
 
 /// The work items of the sources, lazily: an archive is read record by
 /// record as the batches need them, so memory stays flat.
-fn items<'a>(sources: &'a [Source]) -> impl Iterator<Item = Item<'a>> + 'a {
+fn items<'a>(sources: &'a [Source]) -> impl Iterator<Item = Item<'a>> + Send + 'a {
     sources
         .iter()
-        .flat_map(|source| -> Box<dyn Iterator<Item = Item<'a>> + 'a> {
+        .flat_map(|source| -> Box<dyn Iterator<Item = Item<'a>> + Send + 'a> {
             let Source::File(path) = source else {
                 return Box::new(std::iter::once(Item::Source(source)));
             };
@@ -98,8 +102,11 @@ fn items<'a>(sources: &'a [Source]) -> impl Iterator<Item = Item<'a>> + 'a {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let store = SqliteStore::open(&args.data_dir)
-        .with_context(|| format!("cannot open the data directory {}", args.data_dir.display()))?;
+    let store =
+        Arc::new(SqliteStore::open(&args.data_dir).with_context(|| {
+            format!("cannot open the data directory {}", args.data_dir.display())
+        })?);
+    let pipeline = Pipeline::open(store.clone())?;
     let sources = input::expand(&args.inputs)?;
     let fetcher = if sources.iter().any(|s| matches!(s, Source::Url(_))) {
         Some(BlockingFetcher::new(&args.fetch)?)
@@ -117,7 +124,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // Extraction (every core) and storing (one writer) overlap: a thread
     // extracts batch after batch into a bounded channel while this one
     // stores, so memory stays flat however many inputs there are.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(String, Result<Article>)>(BATCH);
+    let (sender, receiver) =
+        std::sync::mpsc::sync_channel::<(String, Result<(Article, Prepared)>)>(BATCH);
     std::thread::scope(|scope| -> Result<()> {
         let fetcher = fetcher.as_ref();
         let sources = &sources;
@@ -125,9 +133,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let mut work = items(sources).peekable();
             while work.peek().is_some() {
                 let batch: Vec<Item<'_>> = work.by_ref().take(BATCH).collect();
-                let extracted: Vec<(String, Result<Article>)> = batch
+                let extracted: Vec<(String, Result<(Article, Prepared)>)> = batch
                     .into_par_iter()
-                    .map(|item| extract_item(item, fetcher))
+                    .map(|item| {
+                        let (label, article) = extract_item(item, fetcher);
+                        let prepared = article.map(|a| {
+                            let prepared = Prepared::of(&a);
+                            (a, prepared)
+                        });
+                        (label, prepared)
+                    })
                     .collect();
                 for result in extracted {
                     if sender.send(result).is_err() {
@@ -140,7 +155,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let mut flushed = Instant::now();
         for (label, result) in receiver {
             let outcome = match result {
-                Ok(article) => match store.put_article(&NewArticle::new(&article, &label)) {
+                Ok((article, prepared)) => match pipeline
+                    .store_prepared(&article, &prepared, &label, None)
+                {
                     // Nothing can be stored while another process writes.
                     Err(err @ tribune_store::Error::Busy { .. }) => return Err(err.into()),
                     other => other.with_context(|| format!("{label}: cannot store the article")),
@@ -148,8 +165,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 Err(err) => Err(err),
             };
             match outcome {
-                Ok(Put::New(_)) => tally.new += 1,
-                Ok(Put::Duplicate(_)) => tally.duplicate += 1,
+                Ok(Placed {
+                    put: Put::New(_),
+                    copy,
+                }) => {
+                    tally.new += 1;
+                    tally.copies += u64::from(copy);
+                }
+                Ok(Placed {
+                    put: Put::Duplicate(_),
+                    ..
+                }) => tally.duplicate += 1,
                 Err(err) => {
                     tally.failed += 1;
                     progress.suspend(|| eprintln!("tribune: {err:#}"));
@@ -169,12 +195,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let seconds = start.elapsed().as_secs_f64();
     let total = tally.new + tally.duplicate + tally.failed;
     eprintln!(
-        "{} new, {} duplicate, {} failed in {:.1} s ({:.0} inputs/s); {} articles stored in {}",
+        "{} new, {} duplicate, {} failed in {:.1} s ({:.0} inputs/s); {} of the new are syndicated copies; {} articles stored in {}",
         tally.new,
         tally.duplicate,
         tally.failed,
         seconds,
         total as f64 / seconds.max(1e-9),
+        tally.copies,
         store.count_articles()?,
         args.data_dir.display(),
     );

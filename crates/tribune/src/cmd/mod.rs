@@ -6,3 +6,4 @@ pub mod ingest;
 pub mod poll;
 pub mod search;
 pub mod source;
+pub mod stories;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use tokio::sync::watch;
 use tribune_ingest::fetch::Fetcher;
+use tribune_ingest::pipeline::Pipeline;
 use tribune_ingest::poll::{CycleReport, PollConfig, Poller, SourceOutcome};
 use tribune_store::{SqliteStore, Store};
 
@@ -46,8 +47,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     let fetcher = Fetcher::new(&args.fetch.config(Duration::from_secs(args.timeout)))?;
+    let pipeline = Arc::new(Pipeline::open(store.clone())?);
     let poller = Poller::new(
-        store.clone(),
+        pipeline,
         fetcher,
         PollConfig {
             sources_at_once: usize::from(args.sources_at_once),

@@ -81,7 +81,11 @@ fn load_stories(path: &std::path::Path) -> Result<Vec<Source>> {
         let body = doc["text"].as_str().unwrap_or_default();
         sources.push(Source {
             event: doc["story"].as_str().map(str::to_string),
-            paragraphs: body.lines().map(str::to_string).filter(|l| !l.trim().is_empty()).collect(),
+            paragraphs: body
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.trim().is_empty())
+                .collect(),
         });
     }
     Ok(sources)
@@ -111,7 +115,10 @@ fn load_pages(dir: &std::path::Path) -> Result<Vec<Source>> {
 }
 
 fn words(paragraphs: &[String]) -> usize {
-    paragraphs.iter().map(|p| p.split_whitespace().count()).sum()
+    paragraphs
+        .iter()
+        .map(|p| p.split_whitespace().count())
+        .sum()
 }
 
 /// A syndicated copy of `source`, made as described in the module docs.
@@ -119,7 +126,11 @@ fn copy_of(source: &Source, others: &[Source], rng: &mut Rng) -> Vec<String> {
     let mut paragraphs = source.paragraphs.clone();
     // 1. The new title leads the text as pages print it.
     let title_from = &paragraphs[rng.below(paragraphs.len())];
-    let title: String = title_from.split_whitespace().take(8).collect::<Vec<_>>().join(" ");
+    let title: String = title_from
+        .split_whitespace()
+        .take(8)
+        .collect::<Vec<_>>()
+        .join(" ");
     // 2. A paragraph dropped or added.
     if paragraphs.len() >= 3 && rng.below(2) == 0 {
         paragraphs.remove(rng.below(paragraphs.len()));
@@ -213,7 +224,10 @@ fn shingles(paragraphs: &[String]) -> std::collections::HashSet<u64> {
 /// agency story on two sites in ECB+, the same page twice in the extraction
 /// sets). Returns the group of each source and how many pairs were joined.
 fn truth_groups(sources: &[Source]) -> (Vec<usize>, usize) {
-    let sets: Vec<_> = sources.par_iter().map(|s| shingles(&s.paragraphs)).collect();
+    let sets: Vec<_> = sources
+        .par_iter()
+        .map(|s| shingles(&s.paragraphs))
+        .collect();
     let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
     for (i, set) in sets.iter().enumerate() {
         for &shingle in set {
@@ -256,7 +270,10 @@ pub fn run(args: DedupArgs) -> Result<()> {
     let mut items: Vec<(usize, String)> = Vec::new();
     for (i, source) in sources.iter().enumerate() {
         items.push((truth_of[i], source.paragraphs.join("\n\n")));
-        items.push((truth_of[i], copy_of(source, &sources, &mut rng).join("\n\n")));
+        items.push((
+            truth_of[i],
+            copy_of(source, &sources, &mut rng).join("\n\n"),
+        ));
     }
     for i in (1..items.len()).rev() {
         items.swap(i, rng.below(i + 1));
@@ -267,14 +284,8 @@ pub fn run(args: DedupArgs) -> Result<()> {
     // The best candidate's containment, for true and false links.
     let (mut right, mut wrong): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
     let mut right_jaccard: Vec<f64> = Vec::new();
-    let mut dump = std::env::var("DEDUP_DUMP").ok().map(|p| std::fs::File::create(p)).transpose()?;
     for (n, (truth, text)) in items.iter().enumerate() {
         let fp = fingerprint(text);
-        if let Some(out) = dump.as_mut() {
-            use std::io::Write;
-            let candidates: Vec<(i64, f64, f64)> = index.similar(&fp).into_iter().map(|(id, s)| (id, s.containment, s.jaccard)).collect();
-            writeln!(out, "{}", serde_json::json!({"n": n, "truth": truth, "c": candidates}))?;
-        }
         if let Some((id, similarity)) = index.similar(&fp).into_iter().next() {
             if items[id as usize].0 == *truth {
                 right.push(similarity.containment);
@@ -297,16 +308,20 @@ pub fn run(args: DedupArgs) -> Result<()> {
     let mut predicted: HashMap<usize, usize> = HashMap::new();
     let mut truth: HashMap<usize, usize> = HashMap::new();
     let mut both: HashMap<(usize, usize), usize> = HashMap::new();
-    for n in 0..items.len() {
+    for (n, (group, _)) in items.iter().enumerate() {
         let root = find(&mut parent, n);
         *predicted.entry(root).or_default() += 1;
-        *truth.entry(items[n].0).or_default() += 1;
-        *both.entry((root, items[n].0)).or_default() += 1;
+        *truth.entry(*group).or_default() += 1;
+        *both.entry((root, *group)).or_default() += 1;
     }
     let predicted_pairs = pairs(predicted.values().copied());
     let true_pairs = pairs(truth.values().copied());
     let correct = pairs(both.values().copied());
-    let precision = if predicted_pairs == 0 { 1.0 } else { correct as f64 / predicted_pairs as f64 };
+    let precision = if predicted_pairs == 0 {
+        1.0
+    } else {
+        correct as f64 / predicted_pairs as f64
+    };
     let recall = correct as f64 / true_pairs.max(1) as f64;
     // Hard negatives: pairs of different ECB+ articles about one event
     // that were put in one group.
@@ -333,15 +348,23 @@ pub fn run(args: DedupArgs) -> Result<()> {
     println!(
         "{} sources ({} ECB+ articles, {} extraction pages with 60+ words), one copy each, {} items in random order (seed {})",
         sources.len(),
-        sources.iter().filter(|s| s.event.is_some()).count().min(ecb),
+        sources
+            .iter()
+            .filter(|s| s.event.is_some())
+            .count()
+            .min(ecb),
         sources.iter().filter(|s| s.event.is_none()).count(),
         items.len(),
         args.seed
     );
-    println!("{joined} pairs of sources are already copies of each other (5-shingle Jaccard >= 0.3) and count as one group");
+    println!(
+        "{joined} pairs of sources are already copies of each other (5-shingle Jaccard >= 0.3) and count as one group"
+    );
     let quantile = |v: &mut Vec<f64>, q: f64| {
         v.sort_by(f64::total_cmp);
-        v.get(((v.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN)
+        v.get(((v.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
     };
     println!(
         "best candidate's containment: true copies min {:.2} p1 {:.2} p5 {:.2}; others max {:.2} p99 {:.2} p95 {:.2} (threshold {}, and Jaccard {})",

@@ -7,6 +7,7 @@ mod extract;
 mod ingest;
 mod poll;
 mod search;
+mod stories;
 
 use std::process::ExitCode;
 
@@ -28,7 +29,6 @@ impl Rng {
     }
 }
 
-
 /// Measure a stage on labelled data.
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,6 +45,8 @@ enum Stage {
     Ingest(ingest::IngestArgs),
     /// Syndication detection on copies made from real articles.
     Dedup(dedup::DedupArgs),
+    /// Online story clustering on ECB+, in random orders.
+    Stories(stories::StoriesArgs),
     /// Search latency over a store of synthetic articles made of real text.
     Search(search::SearchArgs),
     /// One polling cycle over many feeds on a local server, then a second
@@ -58,6 +60,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Ingest(args) => ingest::run(args)?,
         Stage::Search(args) => search::run(args)?,
         Stage::Dedup(args) => dedup::run(args)?,
+        Stage::Stories(args) => stories::run(args)?,
         Stage::Poll(args) => poll::run(args)?,
     }
     Ok(ExitCode::SUCCESS)

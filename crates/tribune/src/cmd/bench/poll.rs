@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 use tribune_ingest::fetch::{FetchConfig, Fetcher};
+use tribune_ingest::pipeline::Pipeline;
 use tribune_ingest::poll::{PollConfig, Poller};
 use tribune_store::{NewSource, SqliteStore, Store};
 
@@ -192,7 +193,8 @@ pub fn run(args: PollArgs) -> Result<()> {
             allowed_hosts: vec![addr.to_string()],
             ..FetchConfig::default()
         })?;
-        let poller = Poller::new(store.clone(), fetcher, PollConfig::default());
+        let pipeline = Arc::new(Pipeline::open(store.clone())?);
+        let poller = Poller::new(pipeline, fetcher, PollConfig::default());
         let (_stop_tx, stop) = watch::channel(false);
         println!(
             "{} feeds x {ENTRIES} entries (half full text, half teasers with a real page to fetch) \

@@ -1,0 +1,269 @@
+//! Placing new articles: each is checked against what is stored (exact
+//! duplicate, syndicated copy), given a story, and stored with both
+//! verdicts in one transaction. Every way into Tribune (`ingest`, `poll`)
+//! stores through here.
+//!
+//! The indexes that make this fast (fingerprints by LSH, active stories)
+//! live in memory and are rebuilt from the store on start, from the
+//! articles of the active window; the verdicts themselves are stored, so a
+//! restart keeps every copy group and story as it was.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, Utc};
+use tribune_dedup::{Evidence, Fingerprint, LshIndex, choose_original, fingerprint};
+use tribune_model::Article;
+use tribune_store::{NewArticle, Placement, Put, Store, StoryChoice};
+use tribune_story::{StoryConfig, StoryIndex, features};
+
+/// How far back the in-memory indexes reach: copies and story updates
+/// older than this start anew.
+pub const ACTIVE_WINDOW_DAYS: i64 = 14;
+
+/// Copy groups one article may join at most.
+const MAX_COPIES: usize = 3;
+
+/// Articles read per batch when rebuilding.
+const REBUILD_BATCH: usize = 2_000;
+
+struct Indexes {
+    copies: LshIndex,
+    stories: StoryIndex,
+    /// Placements since the last expiry pass.
+    since_expiry: usize,
+}
+
+/// Stores articles with their syndication and story verdicts.
+pub struct Pipeline {
+    store: Arc<dyn Store>,
+    indexes: Mutex<Indexes>,
+}
+
+/// The pure work of placing an article, which can run on any thread.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    fingerprint: Fingerprint,
+    features: tribune_story::Features,
+    label: String,
+}
+
+impl Prepared {
+    /// Fingerprints the article and weighs its features.
+    pub fn of(article: &Article) -> Prepared {
+        Prepared {
+            fingerprint: fingerprint(&article.text),
+            features: features(article.title.as_deref(), &article.text),
+            label: label(article),
+        }
+    }
+}
+
+/// Where a stored article went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    /// The store's answer: new, or an exact duplicate of a stored article.
+    pub put: Put,
+    /// Whether it is a copy of an article already stored (a syndicated
+    /// copy, not an exact duplicate).
+    pub copy: bool,
+}
+
+impl Pipeline {
+    /// A pipeline over `store`, its indexes rebuilt from the articles of
+    /// the active window.
+    pub fn open(store: Arc<dyn Store>) -> tribune_store::Result<Pipeline> {
+        let mut indexes = Indexes {
+            copies: LshIndex::new(),
+            stories: StoryIndex::new(StoryConfig::default()),
+            since_expiry: 0,
+        };
+        let since = Utc::now() - Duration::days(ACTIVE_WINDOW_DAYS);
+        let mut after = 0;
+        loop {
+            let batch = store.indexed_articles(after, since, REBUILD_BATCH)?;
+            let Some(last) = batch.last().map(|a| a.id) else {
+                break;
+            };
+            for article in &batch {
+                if let Some(fp) = Fingerprint::from_bytes(&article.fingerprint) {
+                    indexes.copies.insert(article.id, &fp);
+                }
+                if let Some(story) = article.story {
+                    let features = features(article.title.as_deref(), &article.text);
+                    indexes.stories.add(story, &features, article.seen_at);
+                }
+            }
+            after = last;
+        }
+        if !indexes.copies.is_empty() {
+            tracing::info!(
+                articles = indexes.copies.len(),
+                stories = indexes.stories.len(),
+                "syndication and story indexes rebuilt"
+            );
+        }
+        Ok(Pipeline {
+            store,
+            indexes: Mutex::new(indexes),
+        })
+    }
+
+    /// The store it writes to.
+    pub fn store_handle(&self) -> Arc<dyn Store> {
+        Arc::clone(&self.store)
+    }
+
+    fn indexes(&self) -> MutexGuard<'_, Indexes> {
+        self.indexes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stores `article` (read from `origin`, from polled source `source` if
+    /// any), placed in its copy group and story.
+    pub fn store(
+        &self,
+        article: &Article,
+        origin: &str,
+        source: Option<i64>,
+    ) -> tribune_store::Result<Placed> {
+        self.store_prepared(article, &Prepared::of(article), origin, source)
+    }
+
+    /// Like [`store`](Self::store), with the pure work done beforehand
+    /// (on another thread, while the writer stores the previous article).
+    pub fn store_prepared(
+        &self,
+        article: &Article,
+        prepared: &Prepared,
+        origin: &str,
+        source: Option<i64>,
+    ) -> tribune_store::Result<Placed> {
+        // An exact duplicate is caught by the store itself, atomically;
+        // the lookups below have no effect until then.
+        let now = Utc::now();
+        let seen_at = seen_at(article, now);
+        let Prepared {
+            fingerprint: fp,
+            features: story_features,
+            label,
+        } = prepared;
+        // One placement at a time: two copies arriving together must not
+        // both start a group.
+        let mut indexes = self.indexes();
+        // The closest few: a copy rarely joins more groups than that.
+        let copies: Vec<i64> = indexes
+            .copies
+            .copies_of(fp)
+            .into_iter()
+            .take(MAX_COPIES)
+            .map(|(id, _)| id)
+            .collect();
+        let story = match indexes.stories.best(story_features, seen_at) {
+            Some((story, _)) => StoryChoice::Join(story),
+            None => StoryChoice::Start { label },
+        };
+        let bytes = fp.to_bytes();
+        let mut new = NewArticle::new(article, origin).placed(Placement {
+            fingerprint: &bytes,
+            copy_of: &copies,
+            story,
+            seen_at,
+        });
+        new.fetched_at = now;
+        new.source_id = source;
+        let put = self.store.put_article(&new)?;
+        let Put::New(id) = put else {
+            return Ok(Placed { put, copy: false });
+        };
+        indexes.copies.insert(id, fp);
+        if let Some((group, story)) = self.store.placement(id)? {
+            indexes.stories.add(story, story_features, seen_at);
+            if !copies.is_empty() {
+                self.choose_original(group, id, &copies)?;
+            }
+        }
+        indexes.since_expiry += 1;
+        if indexes.since_expiry >= 10_000 {
+            indexes.since_expiry = 0;
+            let horizon = now - Duration::days(ACTIVE_WINDOW_DAYS);
+            indexes.stories.expire(horizon);
+        }
+        Ok(Placed {
+            put,
+            copy: !copies.is_empty(),
+        })
+    }
+
+    /// Re-decides a copy group's original after it gained `new`: among the
+    /// original so far, the articles `new` copies (the originals of the
+    /// groups it joined among them) and `new` itself, so the cost does not
+    /// grow with the group.
+    fn choose_original(&self, group: i64, new: i64, copies: &[i64]) -> tribune_store::Result<()> {
+        let mut ids: Vec<i64> = self.store.original_of(group)?.into_iter().collect();
+        ids.extend_from_slice(copies);
+        ids.push(new);
+        ids.sort_unstable();
+        ids.dedup();
+        let members = self.store.group_members(&ids)?;
+        let hosts: Vec<Option<String>> = members.iter().map(|m| host(&m.origin)).collect();
+        let canonical: Vec<Option<String>> = members
+            .iter()
+            .map(|m| m.canonical_url.as_deref().and_then(host))
+            .collect();
+        let evidence: Vec<Evidence<'_>> = members
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Evidence {
+                id: m.id,
+                site_name: m.site_name.as_deref(),
+                host: hosts[i].as_deref(),
+                canonical_host: canonical[i].as_deref(),
+                original_publisher: m.original_publisher.as_deref(),
+                agencies: &m.agencies,
+                published: m.published,
+                seen: m.seen_at,
+            })
+            .collect();
+        if let Some(original) = evidence.get(choose_original(&evidence)) {
+            self.store.set_original(group, original.id)?;
+        }
+        Ok(())
+    }
+}
+
+/// When an article entered the news: its publication time if it has a
+/// believable one, else now.
+fn seen_at(article: &Article, now: DateTime<Utc>) -> DateTime<Utc> {
+    let published = article
+        .published_at
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|| {
+            article
+                .published
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .map(|t| t.and_utc())
+        });
+    match published {
+        Some(t) if t <= now + Duration::hours(1) => t,
+        _ => now,
+    }
+}
+
+/// A story's label: the headline, or the opening of the text.
+fn label(article: &Article) -> String {
+    match article.title.as_deref().map(str::trim) {
+        Some(title) if !title.is_empty() => title.to_string(),
+        _ => {
+            let words: Vec<&str> = article.text.split_whitespace().take(12).collect();
+            words.join(" ")
+        }
+    }
+}
+
+/// The host of a URL, if it is one.
+fn host(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+}

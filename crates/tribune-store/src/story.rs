@@ -1,0 +1,102 @@
+//! Copy groups and stories as stored: where each new article goes, and
+//! what a story holds.
+
+use chrono::{DateTime, Utc};
+
+/// Where a new article goes, as the syndication and story stages decided.
+#[derive(Debug, Clone)]
+pub struct Placement<'a> {
+    /// The article's fingerprint, opaque to the store, kept so the
+    /// in-memory index can be rebuilt on start.
+    pub fingerprint: &'a [u8],
+    /// Stored articles it is a copy of; their copy groups become one.
+    pub copy_of: &'a [i64],
+    /// The story it joins (a copy joins its group's story instead).
+    pub story: StoryChoice<'a>,
+    /// When it entered the news (publication, else arrival).
+    pub seen_at: DateTime<Utc>,
+}
+
+/// The story a new article joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoryChoice<'a> {
+    /// An existing story.
+    Join(i64),
+    /// A new story under this label.
+    Start {
+        /// The story's representative headline.
+        label: &'a str,
+    },
+}
+
+/// A story as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorySummary {
+    /// The story's id.
+    pub id: i64,
+    /// Its representative headline.
+    pub label: String,
+    /// When its first article entered the news.
+    pub first_seen: DateTime<Utc>,
+    /// When its latest article did.
+    pub last_seen: DateTime<Utc>,
+    /// How many articles it holds (copies included).
+    pub article_count: i64,
+}
+
+/// One article of a story, with its copy group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryArticle {
+    /// The article's id.
+    pub id: i64,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Where it came from: a URL or a file path.
+    pub origin: String,
+    /// The outlet's name, when the page gave it.
+    pub site_name: Option<String>,
+    /// Its copy group.
+    pub copy_group: i64,
+    /// Whether it is its group's original.
+    pub is_original: bool,
+    /// When it entered the news.
+    pub seen_at: DateTime<Utc>,
+}
+
+/// What the original's choice needs to know of one copy group member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMember {
+    /// The article's id.
+    pub id: i64,
+    /// Where it came from.
+    pub origin: String,
+    /// Its canonical URL.
+    pub canonical_url: Option<String>,
+    /// Its outlet's name.
+    pub site_name: Option<String>,
+    /// The outlet its provenance says first published it.
+    pub original_publisher: Option<String>,
+    /// The agencies it credits.
+    pub agencies: Vec<String>,
+    /// When it was published, if known.
+    pub published: Option<DateTime<Utc>>,
+    /// When it entered the news.
+    pub seen_at: DateTime<Utc>,
+}
+
+/// An article as the in-memory indexes need it when rebuilt on start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedArticle {
+    /// The article's id.
+    pub id: i64,
+    /// Its fingerprint, as stored.
+    pub fingerprint: Vec<u8>,
+    /// Its story.
+    pub story: Option<i64>,
+    /// Its headline.
+    pub title: Option<String>,
+    /// Its text.
+    pub text: String,
+    /// When it entered the news.
+    pub seen_at: DateTime<Utc>,
+}

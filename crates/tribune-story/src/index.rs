@@ -1,0 +1,185 @@
+//! The active stories and how a new article finds its own: TF-IDF vectors
+//! (IDF learnt online from every article seen), each story the sum of its
+//! articles' unit vectors, and an inverted index from the rarer terms to
+//! the stories holding them, so that only stories sharing something
+//! distinctive with the article are scored.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::features::Features;
+
+/// How a story index decides.
+#[derive(Debug, Clone)]
+pub struct StoryConfig {
+    /// An article joins the most similar active story if the cosine
+    /// similarity reaches this; otherwise it starts a story.
+    pub threshold: f32,
+    /// A story that gained nothing for this long is no longer joined.
+    pub window: Duration,
+    /// Terms of an article used to look up candidate stories (its
+    /// highest-weighted ones).
+    pub lookup_terms: usize,
+}
+
+impl Default for StoryConfig {
+    fn default() -> Self {
+        StoryConfig {
+            threshold: 0.2,
+            window: Duration::days(3),
+            lookup_terms: 24,
+        }
+    }
+}
+
+/// Candidate stories scored in full per article.
+const SCORED: usize = 32;
+
+#[derive(Debug, Clone, Default)]
+struct Story {
+    /// Sum of the members' unit vectors.
+    centroid: HashMap<u64, f32>,
+    /// Squared norm of the centroid.
+    norm_squared: f32,
+    last_seen: DateTime<Utc>,
+}
+
+/// The active stories.
+#[derive(Debug, Clone)]
+pub struct StoryIndex {
+    config: StoryConfig,
+    /// Articles each term appeared in, over all articles seen.
+    document_frequency: HashMap<u64, u32>,
+    documents: u32,
+    stories: HashMap<i64, Story>,
+    /// Term → stories whose centroid holds it.
+    postings: HashMap<u64, Vec<i64>>,
+}
+
+impl StoryIndex {
+    /// An empty index.
+    pub fn new(config: StoryConfig) -> Self {
+        StoryIndex {
+            config,
+            document_frequency: HashMap::default(),
+            documents: 0,
+            stories: HashMap::default(),
+            postings: HashMap::default(),
+        }
+    }
+
+    /// How many stories are active.
+    pub fn len(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// Whether no story is active.
+    pub fn is_empty(&self) -> bool {
+        self.stories.is_empty()
+    }
+
+    /// IDF as if the article being weighed were already counted (`extra`
+    /// is 1 before it is added, 0 after), so that a word seen for the first
+    /// time weighs the same when looking up and when adding.
+    fn idf(&self, term: u64, extra: u32) -> f32 {
+        let df = self.document_frequency.get(&term).copied().unwrap_or(0) + extra;
+        let n = self.documents + extra;
+        // Sharper than the usual ln(N/df): rare names carry the event.
+        ((1.0 + n as f32) / (0.5 + df as f32))
+            .ln()
+            .max(0.0)
+            .powf(1.5)
+    }
+
+    /// The article's unit TF-IDF vector, sorted by weight, heaviest first.
+    fn vector(&self, features: &Features, extra: u32) -> Vec<(u64, f32)> {
+        let mut vector: Vec<(u64, f32)> = features
+            .terms
+            .iter()
+            .map(|&(term, count)| (term, (1.0 + count.ln()) * self.idf(term, extra)))
+            .collect();
+        let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for entry in &mut vector {
+                entry.1 /= norm;
+            }
+        }
+        vector.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+        vector
+    }
+
+    /// The most similar active story at `at`, with its similarity, if it
+    /// is similar enough to join.
+    pub fn best(&self, features: &Features, at: DateTime<Utc>) -> Option<(i64, f32)> {
+        let vector = self.vector(features, 1);
+        let horizon = at - self.config.window;
+        // Stories sharing the most of the article's heaviest terms; only
+        // those are scored in full.
+        let mut shared: Vec<i64> = vector
+            .iter()
+            .take(self.config.lookup_terms)
+            .filter_map(|(term, _)| self.postings.get(term))
+            .flatten()
+            .copied()
+            .collect();
+        shared.sort_unstable();
+        let mut candidates: Vec<(usize, i64)> = shared
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run.len(), run[0]))
+            .collect();
+        if candidates.len() > SCORED {
+            candidates.select_nth_unstable_by(SCORED - 1, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            candidates.truncate(SCORED);
+        }
+        let candidates: Vec<i64> = candidates.into_iter().map(|(_, id)| id).collect();
+        candidates
+            .into_iter()
+            .filter_map(|id| {
+                let story = self.stories.get(&id)?;
+                if story.last_seen < horizon || story.norm_squared <= 0.0 {
+                    return None;
+                }
+                let dot: f32 = vector
+                    .iter()
+                    .filter_map(|(term, w)| story.centroid.get(term).map(|c| c * w))
+                    .sum();
+                Some((id, dot / story.norm_squared.sqrt()))
+            })
+            .filter(|(_, similarity)| *similarity >= self.config.threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    }
+
+    /// Adds an article to story `id` (creating it if new), and counts its
+    /// terms toward the IDF.
+    pub fn add(&mut self, id: i64, features: &Features, at: DateTime<Utc>) {
+        self.documents += 1;
+        for (term, _) in &features.terms {
+            *self.document_frequency.entry(*term).or_default() += 1;
+        }
+        let vector = self.vector(features, 0);
+        let story = self.stories.entry(id).or_default();
+        if at > story.last_seen {
+            story.last_seen = at;
+        }
+        for (term, weight) in vector {
+            let value = story.centroid.entry(term).or_insert_with(|| {
+                self.postings.entry(term).or_default().push(id);
+                0.0
+            });
+            story.norm_squared += 2.0 * *value * weight + weight * weight;
+            *value += weight;
+        }
+    }
+
+    /// Forgets stories that gained nothing since `horizon`, so memory
+    /// follows the active window.
+    pub fn expire(&mut self, horizon: DateTime<Utc>) {
+        self.stories.retain(|_, story| story.last_seen >= horizon);
+        let stories = &self.stories;
+        self.postings.retain(|_, ids| {
+            ids.retain(|id| stories.contains_key(id));
+            !ids.is_empty()
+        });
+    }
+}
