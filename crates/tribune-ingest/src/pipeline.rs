@@ -16,8 +16,8 @@ use tribune_model::Article;
 use tribune_store::{NewArticle, Placement, Put, Store, StoryChoice};
 use tribune_story::{StoryConfig, StoryIndex, features};
 
-/// How far back the in-memory indexes reach: copies and story updates
-/// older than this start anew.
+/// How far back from the newest stored article the in-memory indexes
+/// reach: copies of older articles start new groups.
 pub const ACTIVE_WINDOW_DAYS: i64 = 14;
 
 /// Copy groups one article may join at most.
@@ -77,7 +77,10 @@ impl Pipeline {
             stories: StoryIndex::new(StoryConfig::default()),
             since_expiry: 0,
         };
-        let since = Utc::now() - Duration::days(ACTIVE_WINDOW_DAYS);
+        // The window ends at the newest stored news, not at the wall clock:
+        // an archive loaded today is as "active" as the day it was written.
+        let newest = store.newest_seen()?.unwrap_or_else(Utc::now);
+        let since = newest - Duration::days(ACTIVE_WINDOW_DAYS);
         let mut after = 0;
         loop {
             let batch = store.indexed_articles(after, since, REBUILD_BATCH)?;

@@ -132,6 +132,10 @@ pub trait Store: Send + Sync {
     /// Records which member is a copy group's original.
     fn set_original(&self, group: i64, article: i64) -> Result<()>;
 
+    /// When the newest placed article entered the news, if any: the "now"
+    /// of the stored news, which for an archive is not the wall clock's.
+    fn newest_seen(&self) -> Result<Option<DateTime<Utc>>>;
+
     /// Up to `limit` placed articles with ids above `after` that entered
     /// the news at or after `since`, in id order: what the in-memory
     /// indexes are rebuilt from on start.

@@ -241,6 +241,10 @@ impl Store for SqliteStore {
         stories::set_original(&self.connection(), group, article)
     }
 
+    fn newest_seen(&self) -> Result<Option<DateTime<Utc>>> {
+        stories::newest_seen(&self.connection())
+    }
+
     fn indexed_articles(
         &self,
         after: i64,

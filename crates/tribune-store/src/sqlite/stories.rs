@@ -259,6 +259,13 @@ pub(super) fn set_original(
     Ok(())
 }
 
+pub(super) fn newest_seen(connection: &rusqlite::Connection) -> Result<Option<DateTime<Utc>>> {
+    let newest: Option<i64> = connection
+        .prepare_cached("SELECT max(seen_at) FROM articles")?
+        .query_row([], |row| row.get(0))?;
+    Ok(newest.map(time))
+}
+
 /// Up to `limit` placed articles with ids above `after` that entered the
 /// news at or after `since`, in id order.
 pub(super) fn indexed(
