@@ -8,6 +8,7 @@
 //! articles of the active window; the verdicts themselves are stored, so a
 //! restart keeps every copy group and story as it was.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
@@ -20,6 +21,10 @@ use tribune_story::{StoryConfig, StoryIndex, features};
 /// reach: copies of older articles start new groups.
 pub const ACTIVE_WINDOW_DAYS: i64 = 14;
 
+/// Placements between two eviction passes (each costs a pass over the
+/// indexes).
+const EVICT_EVERY: usize = 10_000;
+
 /// Copy groups one article may join at most.
 const MAX_COPIES: usize = 3;
 
@@ -29,8 +34,35 @@ const REBUILD_BATCH: usize = 2_000;
 struct Indexes {
     copies: LshIndex,
     stories: StoryIndex,
-    /// Placements since the last expiry pass.
+    /// When each indexed article entered the news (Unix seconds), to evict
+    /// it once it leaves the window.
+    seen: HashMap<i64, i64>,
+    /// The newest of those: the window ends there.
+    newest: DateTime<Utc>,
+    /// Placements since the last eviction pass.
     since_expiry: usize,
+}
+
+impl Indexes {
+    fn insert(&mut self, id: i64, fp: &Fingerprint, seen_at: DateTime<Utc>) {
+        self.copies.insert(id, fp);
+        self.seen.insert(id, seen_at.timestamp());
+        self.newest = self.newest.max(seen_at);
+    }
+
+    /// Forgets what left the active window, so memory follows the window
+    /// and not the archive.
+    fn evict(&mut self) {
+        let back = |days: Duration| self.newest.checked_sub_signed(days).unwrap_or(self.newest);
+        let horizon = back(Duration::days(ACTIVE_WINDOW_DAYS)).timestamp();
+        if self.seen.values().all(|&t| t >= horizon) {
+            return;
+        }
+        self.seen.retain(|_, t| *t >= horizon);
+        let seen = &self.seen;
+        self.copies.retain(|id| seen.contains_key(&id));
+        self.stories.expire(back(StoryConfig::default().window));
+    }
 }
 
 /// Stores articles with their syndication and story verdicts.
@@ -75,6 +107,8 @@ impl Pipeline {
         let mut indexes = Indexes {
             copies: LshIndex::new(),
             stories: StoryIndex::new(StoryConfig::default()),
+            seen: HashMap::new(),
+            newest: DateTime::<Utc>::MIN_UTC,
             since_expiry: 0,
         };
         // The window ends at the newest stored news, not at the wall clock:
@@ -89,7 +123,7 @@ impl Pipeline {
             };
             for article in &batch {
                 if let Some(fp) = Fingerprint::from_bytes(&article.fingerprint) {
-                    indexes.copies.insert(article.id, &fp);
+                    indexes.insert(article.id, &fp, article.seen_at);
                 }
                 if let Some(story) = article.story {
                     let features = features(article.title.as_deref(), &article.text);
@@ -162,7 +196,8 @@ impl Pipeline {
             .take(MAX_COPIES)
             .map(|(id, _)| id)
             .collect();
-        let story = match indexes.stories.best(story_features, seen_at) {
+        let weighed = indexes.stories.weigh(story_features);
+        let story = match indexes.stories.best_weighed(&weighed, seen_at) {
             Some((story, _)) => StoryChoice::Join(story),
             None => StoryChoice::Start { label },
         };
@@ -179,18 +214,19 @@ impl Pipeline {
         let Put::New(id) = put else {
             return Ok(Placed { put, copy: false });
         };
-        indexes.copies.insert(id, fp);
+        indexes.insert(id, fp, seen_at);
         if let Some((group, story)) = self.store.placement(id)? {
-            indexes.stories.add(story, story_features, seen_at);
+            indexes
+                .stories
+                .add_weighed(story, story_features, &weighed, seen_at);
             if !copies.is_empty() {
                 self.choose_original(group, id, &copies)?;
             }
         }
         indexes.since_expiry += 1;
-        if indexes.since_expiry >= 10_000 {
+        if indexes.since_expiry >= EVICT_EVERY {
             indexes.since_expiry = 0;
-            let horizon = now - Duration::days(ACTIVE_WINDOW_DAYS);
-            indexes.stories.expire(horizon);
+            indexes.evict();
         }
         Ok(Placed {
             put,

@@ -33,6 +33,12 @@ impl Default for StoryConfig {
     }
 }
 
+/// Terms whose document frequency is kept before the table is halved.
+const MAX_TERMS: usize = 1_000_000;
+
+/// Terms kept of an article's vector, the heaviest.
+const VECTOR_TERMS: usize = 150;
+
 /// Candidate stories scored in full per article.
 const SCORED: usize = 32;
 
@@ -44,6 +50,10 @@ struct Story {
     norm_squared: f32,
     last_seen: DateTime<Utc>,
 }
+
+/// An article's TF-IDF vector against one index.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weighed(Vec<(u64, f32)>);
 
 /// The active stories.
 #[derive(Debug, Clone)]
@@ -92,7 +102,7 @@ impl StoryIndex {
             .powf(1.5)
     }
 
-    /// The article's unit TF-IDF vector, sorted by weight, heaviest first.
+    /// The article's unit TF-IDF vector, its heaviest terms first.
     fn vector(&self, features: &Features, extra: u32) -> Vec<(u64, f32)> {
         let mut vector: Vec<(u64, f32)> = features
             .terms
@@ -105,14 +115,37 @@ impl StoryIndex {
                 entry.1 /= norm;
             }
         }
-        vector.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+        let heavier = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // The tail of a long article's vector weighs little and costs a
+        // lookup per term per candidate story.
+        if vector.len() > VECTOR_TERMS {
+            vector.select_nth_unstable_by(VECTOR_TERMS - 1, heavier);
+            vector.truncate(VECTOR_TERMS);
+        }
+        // The heaviest terms first (in no particular order among them):
+        // those look up the candidate stories.
+        let lookup = self.config.lookup_terms.min(vector.len());
+        if lookup > 0 && lookup < vector.len() {
+            vector.select_nth_unstable_by(lookup - 1, heavier);
+        }
         vector
     }
 
     /// The most similar active story at `at`, with its similarity, if it
     /// is similar enough to join.
     pub fn best(&self, features: &Features, at: DateTime<Utc>) -> Option<(i64, f32)> {
-        let vector = self.vector(features, 1);
+        self.best_weighed(&self.weigh(features), at)
+    }
+
+    /// An article's TF-IDF vector against this index, to look up and then
+    /// add without weighing it twice.
+    pub fn weigh(&self, features: &Features) -> Weighed {
+        Weighed(self.vector(features, 1))
+    }
+
+    /// Like [`best`](Self::best), for an article already weighed.
+    pub fn best_weighed(&self, weighed: &Weighed, at: DateTime<Utc>) -> Option<(i64, f32)> {
+        let vector = &weighed.0;
         let horizon = at - self.config.window;
         // Stories sharing the most of the article's heaviest terms; only
         // those are scored in full.
@@ -153,16 +186,28 @@ impl StoryIndex {
     /// Adds an article to story `id` (creating it if new), and counts its
     /// terms toward the IDF.
     pub fn add(&mut self, id: i64, features: &Features, at: DateTime<Utc>) {
+        let weighed = self.weigh(features);
+        self.add_weighed(id, features, &weighed, at);
+    }
+
+    /// Like [`add`](Self::add), for an article weighed by
+    /// [`weigh`](Self::weigh) since the last change to the index.
+    pub fn add_weighed(
+        &mut self,
+        id: i64,
+        features: &Features,
+        weighed: &Weighed,
+        at: DateTime<Utc>,
+    ) {
         self.documents += 1;
         for (term, _) in &features.terms {
             *self.document_frequency.entry(*term).or_default() += 1;
         }
-        let vector = self.vector(features, 0);
         let story = self.stories.entry(id).or_default();
         if at > story.last_seen {
             story.last_seen = at;
         }
-        for (term, weight) in vector {
+        for &(term, weight) in &weighed.0 {
             let value = story.centroid.entry(term).or_insert_with(|| {
                 self.postings.entry(term).or_default().push(id);
                 0.0
@@ -173,8 +218,17 @@ impl StoryIndex {
     }
 
     /// Forgets stories that gained nothing since `horizon`, so memory
-    /// follows the active window.
+    /// follows the active window. Document frequencies are halved once the
+    /// table grows past its bound: names seen once long ago drop out, the
+    /// ratios that make IDF stay.
     pub fn expire(&mut self, horizon: DateTime<Utc>) {
+        if self.document_frequency.len() > MAX_TERMS {
+            self.documents /= 2;
+            self.document_frequency.retain(|_, df| {
+                *df /= 2;
+                *df > 0
+            });
+        }
         self.stories.retain(|_, story| story.last_seen >= horizon);
         let stories = &self.stories;
         self.postings.retain(|_, ids| {

@@ -35,4 +35,4 @@ mod features;
 mod index;
 
 pub use features::{Features, features};
-pub use index::{StoryConfig, StoryIndex};
+pub use index::{StoryConfig, StoryIndex, Weighed};

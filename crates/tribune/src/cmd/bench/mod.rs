@@ -5,6 +5,7 @@
 mod dedup;
 mod extract;
 mod ingest;
+mod placement;
 mod poll;
 mod search;
 mod stories;
@@ -47,6 +48,8 @@ enum Stage {
     Dedup(dedup::DedupArgs),
     /// Online story clustering on ECB+, in random orders.
     Stories(stories::StoriesArgs),
+    /// Speed of syndication and story placement as the index grows to 1M.
+    Placement(placement::PlacementArgs),
     /// Search latency over a store of synthetic articles made of real text.
     Search(search::SearchArgs),
     /// One polling cycle over many feeds on a local server, then a second
@@ -61,6 +64,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Search(args) => search::run(args)?,
         Stage::Dedup(args) => dedup::run(args)?,
         Stage::Stories(args) => stories::run(args)?,
+        Stage::Placement(args) => placement::run(args)?,
         Stage::Poll(args) => poll::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
