@@ -215,14 +215,15 @@ pub fn features(title: Option<&str>, text: &str) -> Features {
     }
     collect(lead(text, BODY_WORDS), 1.0, &mut terms);
     terms.sort_unstable_by_key(|t| t.0);
-    let mut merged: Vec<(u64, f32)> = Vec::with_capacity(terms.len());
-    for (term, weight) in terms {
-        match merged.last_mut() {
-            Some(last) if last.0 == term => last.1 += weight,
-            _ => merged.push((term, weight)),
+    // Repeats of a term add up into its first entry.
+    terms.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        if same {
+            first.1 += later.1;
         }
-    }
-    Features { terms: merged }
+        same
+    });
+    Features { terms }
 }
 
 /// The text up to its `words`-th word.

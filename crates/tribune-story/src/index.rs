@@ -40,7 +40,7 @@ const MAX_TERMS: usize = 1_000_000;
 const VECTOR_TERMS: usize = 150;
 
 /// Candidate stories scored in full per article.
-const SCORED: usize = 32;
+const SCORED: usize = 16;
 
 #[derive(Debug, Clone, Default)]
 struct Story {
