@@ -13,7 +13,7 @@ pub const SHINGLE_WORDS: usize = 3;
 
 /// Words of a text fingerprinted: enough to tell any two news articles
 /// apart, and a bound on the cost of very long ones.
-pub const MAX_WORDS: usize = 3_000;
+pub const MAX_WORDS: usize = 1_500;
 
 const BIN_BITS: u32 = SIGNATURE_LEN.trailing_zeros();
 const EMPTY: u32 = u32::MAX;

@@ -335,10 +335,14 @@ const META_MAX_PROSE: f32 = 400.0;
 /// What each node's class and id say; pages repeat the same names many
 /// times, so each distinct string is classified once.
 fn classify_all(dom: &Dom) -> Vec<Hint> {
-    let mut seen: std::collections::HashMap<&str, Hint> = std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<&str, Hint> = rustc_hash::FxHashMap::default();
     dom.nodes
         .iter()
         .map(|node| {
+            // Most nodes (text, bare tags) have no names at all.
+            if node.hints.is_empty() {
+                return Hint::Neutral;
+            }
             *seen
                 .entry(&node.hints)
                 .or_insert_with(|| classify(&node.hints))

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use tribune_ingest::pipeline::{Pipeline, Placed, Prepared};
 use tribune_ingest::warc;
 use tribune_model::{Article, Document};
@@ -29,9 +28,13 @@ pub struct Args {
     fetch: FetchArgs,
 }
 
-/// Inputs extracted at a time on every core (and results waiting to be
-/// stored at most).
+/// Extracted articles waiting to be stored, at most.
 const BATCH: usize = 128;
+
+/// Extraction threads: one per core.
+fn extractors() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
 
 /// How often what was stored is made searchable.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -126,32 +129,34 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // stores, so memory stays flat however many inputs there are.
     let (sender, receiver) =
         std::sync::mpsc::sync_channel::<(String, Result<(Article, Prepared)>)>(BATCH);
+    let work = std::sync::Mutex::new(items(&sources));
     std::thread::scope(|scope| -> Result<()> {
         let fetcher = fetcher.as_ref();
-        let sources = &sources;
-        scope.spawn(move || {
-            let mut work = items(sources).peekable();
-            while work.peek().is_some() {
-                let batch: Vec<Item<'_>> = work.by_ref().take(BATCH).collect();
-                let extracted: Vec<(String, Result<(Article, Prepared)>)> = batch
-                    .into_par_iter()
-                    .map(|item| {
-                        let (label, article) = extract_item(item, fetcher);
-                        let prepared = article.map(|a| {
-                            let prepared = Prepared::of(&a);
-                            (a, prepared)
-                        });
-                        (label, prepared)
-                    })
-                    .collect();
-                for result in extracted {
-                    if sender.send(result).is_err() {
-                        // The writer stopped (a store error): stop too.
-                        return;
+        // One extractor per core, each taking the next input as soon as it
+        // is free (no batch waits for its slowest page); the channel's bound
+        // keeps memory flat. A send error means the writer stopped: stop too.
+        let work = &work;
+        for _ in 0..extractors() {
+            let sender = sender.clone();
+            scope.spawn(move || {
+                loop {
+                    let next = work
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .next();
+                    let Some(item) = next else { break };
+                    let (label, article) = extract_item(item, fetcher);
+                    let prepared = article.map(|a| {
+                        let prepared = Prepared::of(&a);
+                        (a, prepared)
+                    });
+                    if sender.send((label, prepared)).is_err() {
+                        break;
                     }
                 }
-            }
-        });
+            });
+        }
+        drop(sender);
         let mut flushed = Instant::now();
         for (label, result) in receiver {
             let outcome = match result {
