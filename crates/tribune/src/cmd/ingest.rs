@@ -200,7 +200,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let seconds = start.elapsed().as_secs_f64();
     let total = tally.new + tally.duplicate + tally.failed;
     eprintln!(
-        "{} new, {} duplicate, {} failed in {:.1} s ({:.0} inputs/s); {} of the new are syndicated copies; {} articles stored in {}",
+        "{} new, {} duplicate, {} failed in {:.1} s ({:.0} inputs/s); syndicated copies among the new: {}; {} articles stored in {}",
         tally.new,
         tally.duplicate,
         tally.failed,

@@ -180,6 +180,15 @@ fn story_json<'a>(
     }
 }
 
+/// "1 article", "3 articles".
+fn plural(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn open(data_dir: &std::path::Path) -> Result<SqliteStore> {
     SqliteStore::open(data_dir)
         .with_context(|| format!("cannot open the data directory {}", data_dir.display()))
@@ -212,12 +221,17 @@ pub fn list(args: ListArgs) -> Result<ExitCode> {
                     .collect::<std::collections::BTreeSet<_>>()
                     .len();
                 writeln!(out, "{:>6}  {}", story.id, story.label)?;
+                let copies = story.article_count - groups as i64;
+                let copies = match copies {
+                    0 => String::new(),
+                    1 => ", 1 of them a copy".to_string(),
+                    n => format!(", {n} of them copies"),
+                };
                 writeln!(
                     out,
-                    "        {} articles ({} distinct, the rest copies) from {} sources: {}",
-                    story.article_count,
-                    groups,
-                    outlets.len(),
+                    "        {}{copies} from {}: {}",
+                    plural(story.article_count, "article"),
+                    plural(outlets.len() as i64, "source"),
                     outlets.join(", ")
                 )?;
                 writeln!(
@@ -251,9 +265,9 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
             writeln!(out, "{}", story.label)?;
             writeln!(
                 out,
-                "{} articles from {} sources, {} to {}",
-                story.article_count,
-                json.source_count,
+                "{} from {}, {} to {}",
+                plural(story.article_count, "article"),
+                plural(json.source_count as i64, "source"),
                 story.first_seen.format("%Y-%m-%d %H:%M"),
                 story.last_seen.format("%Y-%m-%d %H:%M")
             )?;
