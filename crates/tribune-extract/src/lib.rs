@@ -133,7 +133,7 @@ fn from_html(text: &str, url: Option<&str>) -> Article {
     // html5ever's tree builder is quadratic on deeply nested markup (and on
     // piles of unclosed formatting tags): `nesting` bounds both.
     let (html, nesting_warning) = nesting::parse(text);
-    let meta = metadata::read(&html, url);
+    let meta = metadata::read(&html, text, url);
     let dom = dom::Dom::build(&html.root());
     drop(html);
     let blocks = blocks::text_blocks(&dom);

@@ -23,7 +23,9 @@ pub(crate) struct Metadata {
 }
 
 /// Reads the metadata of a parsed page.
-pub(crate) fn read(html: &Html, url: Option<&str>) -> Metadata {
+/// Reads the page's metadata. `source` is the markup `html` was parsed
+/// from: selectors whose names do not even occur in it are not run.
+pub(crate) fn read(html: &Html, source: &str, url: Option<&str>) -> Metadata {
     let meta = MetaTags::collect(html);
     let ld = JsonLd::collect(html);
     let mut out = Metadata {
@@ -40,8 +42,9 @@ pub(crate) fn read(html: &Html, url: Option<&str>) -> Metadata {
         description: meta.first(&["og:description", "description", "twitter:description"]),
         ..Metadata::default()
     };
-    out.authors = authors(html, &meta, &ld);
-    out.published = published(html, &meta, &ld, url);
+    let page = Page { html, source };
+    out.authors = authors(&page, &meta, &ld);
+    out.published = published(&page, &meta, &ld, url);
     out.language = html
         .select("html")
         .attr("lang")
@@ -283,7 +286,67 @@ pub(crate) fn similar(a: &str, b: &str) -> f32 {
     common as f32 / wa.len().min(wb.len()) as f32
 }
 
-fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
+/// A parsed page and the markup it came from.
+struct Page<'a> {
+    html: &'a Html,
+    source: &'a str,
+}
+
+impl Page<'_> {
+    /// The elements matching `selector`, in document order; none, without
+    /// walking the tree, when a class or attribute value the selector
+    /// names does not occur in the markup at all (most selectors, on most
+    /// pages: each walk visits every element).
+    fn select(&self, selector: &str) -> Vec<dom_query::NodeRef<'_>> {
+        if !selector_literals(selector)
+            .iter()
+            .all(|literal| self.source.contains(literal))
+        {
+            return Vec::new();
+        }
+        self.html.select(selector).nodes().to_vec()
+    }
+}
+
+/// The class names and attribute values a selector requires, as written:
+/// `[class*=author-name]` needs "author-name" somewhere in the markup,
+/// `.byline .author` needs "byline" and "author". Tag names are left out
+/// (HTML writes them in any case).
+fn selector_literals(selector: &str) -> Vec<&str> {
+    let mut literals = Vec::new();
+    let bytes = selector.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'=' => {
+                let rest = &selector[i + 1..];
+                let value = rest
+                    .trim_start_matches(['\'', '"'])
+                    .split(['\'', '"', ']'])
+                    .next()
+                    .unwrap_or("");
+                if !value.is_empty() {
+                    literals.push(value);
+                }
+                i += 1 + rest.find(']').unwrap_or(rest.len());
+            }
+            b'.' => {
+                let rest = &selector[i + 1..];
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                    .unwrap_or(rest.len());
+                if end > 0 {
+                    literals.push(&rest[..end]);
+                }
+                i += 1 + end;
+            }
+            _ => i += 1,
+        }
+    }
+    literals
+}
+
+fn authors(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
     // A desk or the site itself may be the author ("Reuters", "Swoogo");
     // only URLs and handles are not names.
     let usable = |name: &String| !name.starts_with("http") && !name.contains('@');
@@ -324,9 +387,8 @@ fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
             ".byline",
             ".author",
         ] {
-            let found: Vec<String> = html
+            let found: Vec<String> = page
                 .select(selector)
-                .nodes()
                 .iter()
                 .take(4)
                 .map(|n| collapse(&n.text()))
@@ -349,7 +411,7 @@ fn authors(html: &Html, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
     unique
 }
 
-fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Option<Dated> {
+fn published(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Option<Dated> {
     if let Some(date) = ld.published.as_deref().and_then(parse_machine_date) {
         return Some(date);
     }
@@ -388,7 +450,7 @@ fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Op
         "time[pubdate]",
         "time[class*=publish]",
     ] {
-        for node in html.select(selector).nodes().iter().take(3) {
+        for node in page.select(selector).iter().take(3) {
             let value = node
                 .attr("datetime")
                 .or_else(|| node.attr("content"))
@@ -412,7 +474,7 @@ fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Op
         "main time[datetime]",
         "time[datetime]",
     ] {
-        if let Some(node) = html.select(selector).nodes().first()
+        if let Some(node) = page.select(selector).first()
             && let Some(date) = node.attr("datetime").and_then(|v| parse_machine_date(&v))
         {
             return Some(date);
@@ -426,7 +488,7 @@ fn published(html: &Html, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Op
         "[class*=meta]",
         "time",
     ] {
-        for node in html.select(selector).nodes().iter().take(4) {
+        for node in page.select(selector).iter().take(4) {
             let text = node.text();
             if text.len() > 200 {
                 continue;
@@ -540,10 +602,26 @@ fn decode_entities(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
+    #[test]
+    fn selectors_name_what_the_markup_must_contain() {
+        assert_eq!(selector_literals("[class*=author-name]"), ["author-name"]);
+        assert_eq!(selector_literals(".byline .author"), ["byline", "author"]);
+        assert_eq!(
+            selector_literals("[itemprop=author] [itemprop='name']"),
+            ["author", "name"]
+        );
+        assert_eq!(selector_literals("time[pubdate]"), Vec::<&str>::new());
+        assert_eq!(
+            selector_literals("article time[datetime]"),
+            Vec::<&str>::new()
+        );
+    }
+
     fn read_html(html: &str, url: Option<&str>) -> Metadata {
-        read(&Html::from(html), url)
+        read(&Html::from(html), html, url)
     }
 
     #[test]
