@@ -84,6 +84,21 @@ pub struct CycleReport {
     pub failed_entries: u64,
 }
 
+impl std::fmt::Display for CycleReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} sources polled ({} unchanged, {} failed): {} new articles, {} duplicate, {} entries failed",
+            self.sources,
+            self.not_modified,
+            self.failed_sources,
+            self.new_articles,
+            self.duplicates,
+            self.failed_entries,
+        )
+    }
+}
+
 impl CycleReport {
     fn add(&mut self, outcome: &SourceOutcome) {
         self.sources += 1;
@@ -401,7 +416,7 @@ impl Poller {
             fetched.last_modified.clone(),
             fetched.caching,
         );
-        let document = document_of(fetched);
+        let document = fetched.into_document();
         let origin = document.url.clone().unwrap_or_else(|| source.url.clone());
         let document = Taken::Page(document);
         let stored = self
@@ -478,7 +493,7 @@ impl Poller {
             fragment(html, entry)
         } else if let Some(link) = &entry.link {
             match self.fetcher.fetch(Request::get(link)).await {
-                Ok(Response::Fresh(fetched)) => Taken::Page(document_of(fetched)),
+                Ok(Response::Fresh(fetched)) => Taken::Page(fetched.into_document()),
                 Ok(Response::NotModified { .. }) => {
                     return Ok(Err(format!("{link}: 304 to an unconditional request")));
                 }
@@ -603,14 +618,6 @@ fn fill_from_entry(article: &mut Article, entry: &Entry, from_fragment: bool) {
     if article.canonical_url.is_none() {
         article.canonical_url = entry.link.clone();
     }
-}
-
-fn document_of(fetched: Fetched) -> Document {
-    let mut document = Document::new(fetched.body).with_url(fetched.url);
-    if let Some(content_type) = fetched.content_type {
-        document = document.with_content_type(content_type);
-    }
-    document
 }
 
 fn looks_like_html(fetched: &Fetched) -> bool {

@@ -250,7 +250,8 @@ fn collect(text: &str, weight: f32, out: &mut Vec<(u64, f32)>) {
     let mut word = String::new();
     let mut lower = String::new();
     let mut previous_name: Option<u64> = None;
-    let mut chars = text.chars().peekable();
+    // A space after the last character ends the last word like any other.
+    let mut chars = text.chars().chain(std::iter::once(' ')).peekable();
     while let Some(c) = chars.next() {
         let decimal_point = c == '.'
             && !word.is_empty()
@@ -278,16 +279,6 @@ fn collect(text: &str, weight: f32, out: &mut Vec<(u64, f32)>) {
         } else if !c.is_whitespace() && c != '\'' && c != '’' && c != '-' {
             previous_name = None;
         }
-    }
-    if !word.is_empty() {
-        take(
-            &word,
-            &mut lower,
-            sentence_start,
-            weight,
-            &mut previous_name,
-            out,
-        );
     }
 }
 

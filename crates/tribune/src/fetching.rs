@@ -69,10 +69,6 @@ impl BlockingFetcher {
         let Response::Fresh(fetched) = response else {
             bail!("{url}: the server answered 304 to an unconditional request");
         };
-        let mut document = Document::new(fetched.body).with_url(fetched.url);
-        if let Some(content_type) = fetched.content_type {
-            document = document.with_content_type(content_type);
-        }
-        Ok(document)
+        Ok(fetched.into_document())
     }
 }

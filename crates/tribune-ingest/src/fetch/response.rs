@@ -35,6 +35,17 @@ pub struct Fetched {
     pub caching: Caching,
 }
 
+impl Fetched {
+    /// The body as a document for extraction, with where it came from.
+    pub fn into_document(self) -> tribune_model::Document {
+        let mut document = tribune_model::Document::new(self.body).with_url(self.url);
+        if let Some(content_type) = self.content_type {
+            document = document.with_content_type(content_type);
+        }
+        document
+    }
+}
+
 /// The outcome of a successful fetch.
 #[derive(Debug, Clone)]
 pub enum Response {

@@ -31,6 +31,11 @@ pub struct SqliteStore {
     index: SearchIndex,
 }
 
+/// A time stored as Unix seconds (a corrupt value reads as the epoch).
+fn time(seconds: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
+}
+
 /// Articles re-indexed per commit when the index catches up on opening.
 const REPAIR_BATCH: i64 = 1_000;
 

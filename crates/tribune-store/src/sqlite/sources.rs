@@ -188,7 +188,7 @@ pub(super) fn record_entry(
 }
 
 fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
-    seconds.and_then(|t| DateTime::from_timestamp(t, 0))
+    seconds.map(super::time)
 }
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<Source> {

@@ -4,14 +4,11 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::time;
 use crate::error::Result;
 use crate::story::{
     GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary,
 };
-
-fn time(seconds: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(seconds, 0).unwrap_or_default()
-}
 
 /// Places the just-inserted article `id`: into the copy group of what it
 /// copies (joining their groups if several) and that group's story, or

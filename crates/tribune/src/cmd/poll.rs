@@ -119,15 +119,7 @@ fn log_outcome(source: &tribune_store::Source, outcome: &SourceOutcome) {
 }
 
 fn summary(report: &CycleReport, took: Option<Duration>) -> String {
-    let mut line = format!(
-        "{} sources polled ({} unchanged, {} failed): {} new articles, {} duplicate, {} entries failed",
-        report.sources,
-        report.not_modified,
-        report.failed_sources,
-        report.new_articles,
-        report.duplicates,
-        report.failed_entries,
-    );
+    let mut line = report.to_string();
     if let Some(took) = took {
         line.push_str(&format!(" in {:.1} s", took.as_secs_f64()));
     }

@@ -92,24 +92,11 @@ fn load_stories(path: &std::path::Path) -> Result<Vec<Source>> {
 }
 
 fn load_pages(dir: &std::path::Path) -> Result<Vec<Source>> {
-    let mut paths = Vec::new();
-    for set in ["scrapinghub", "wcxb"] {
-        let folder = dir.join(set).join("html");
-        for entry in std::fs::read_dir(&folder)
-            .with_context(|| format!("cannot list {}; pass --pages", folder.display()))?
-        {
-            paths.push(entry?.path());
-        }
-    }
-    paths.sort();
-    Ok(paths
-        .par_iter()
-        .filter_map(|path| {
-            let article = tribune_extract::extract(&crate::input::read_file(path).ok()?).ok()?;
-            Some(Source {
-                event: None,
-                paragraphs: article.text.split("\n\n").map(str::to_string).collect(),
-            })
+    Ok(super::page_articles(dir)?
+        .into_iter()
+        .map(|article| Source {
+            event: None,
+            paragraphs: article.text.split("\n\n").map(str::to_string).collect(),
         })
         .collect())
 }

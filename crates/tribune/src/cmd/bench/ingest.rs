@@ -38,24 +38,23 @@ struct Page {
 
 fn load(data: &Path) -> Result<Vec<Page>> {
     let mut pages = Vec::new();
-    for set in ["scrapinghub", "wcxb"] {
-        let dir = data.join(set).join("html");
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .with_context(|| format!("cannot list {}; pass --data", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        names.sort();
-        for path in names {
-            let html = crate::input::read_file(&path)?.bytes;
-            let stem = path
-                .file_name()
-                .map(|n| n.to_string_lossy().trim_end_matches(".html.gz").to_string())
-                .unwrap_or_default();
-            pages.push(Page {
-                name: format!("{set}-{stem}"),
-                html,
-            });
-        }
+    for path in super::page_paths(data)? {
+        let html = crate::input::read_file(&path)?.bytes;
+        // `<set>/html/<id>.html.gz` is named `<set>-<id>`.
+        let set = path
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let stem = path
+            .file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".html.gz").to_string())
+            .unwrap_or_default();
+        pages.push(Page {
+            name: format!("{set}-{stem}"),
+            html,
+        });
     }
     if pages.is_empty() {
         bail!("no pages under {}", data.display());

@@ -12,7 +12,11 @@ mod stories;
 
 use std::process::ExitCode;
 
-use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use tribune_model::Article;
 
 /// A small deterministic generator (xorshift), so every run builds the
 /// same store and asks the same queries.
@@ -55,6 +59,34 @@ enum Stage {
     /// One polling cycle over many feeds on a local server, then a second
     /// that should cost one 304 per feed.
     Poll(poll::PollArgs),
+}
+
+/// The page files of the extraction sets under `data` (`scrapinghub/html`
+/// and `wcxb/html`), sorted: what several benchmarks are made of.
+fn page_paths(data: &Path) -> Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    for set in ["scrapinghub", "wcxb"] {
+        let dir = data.join(set).join("html");
+        for entry in std::fs::read_dir(&dir).with_context(|| {
+            format!(
+                "cannot list {}; pass the folder holding scrapinghub/ and wcxb/",
+                dir.display()
+            )
+        })? {
+            paths.push(entry?.path());
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// The article of every extraction page, extracted on all cores (pages
+/// that cannot be read are left out).
+fn page_articles(data: &Path) -> Result<Vec<Article>> {
+    Ok(page_paths(data)?
+        .par_iter()
+        .filter_map(|path| tribune_extract::extract(&crate::input::read_file(path).ok()?).ok())
+        .collect())
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -142,17 +142,7 @@ async fn page(State(site): State<Arc<Site>>, Path((n, k)): Path<(usize, usize)>)
 }
 
 fn load_pages(data: &std::path::Path) -> Result<Vec<Vec<u8>>> {
-    let mut paths = Vec::new();
-    for set in ["scrapinghub", "wcxb"] {
-        let dir = data.join(set).join("html");
-        for entry in
-            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
-        {
-            paths.push(entry?.path());
-        }
-    }
-    paths.sort();
-    paths
+    super::page_paths(data)?
         .iter()
         .map(|p| crate::input::read_file(p).map(|d| d.bytes))
         .collect()
@@ -211,15 +201,8 @@ pub fn run(args: PollArgs) -> Result<()> {
             let report = poller.poll_cycle(all, &stop, |_, _| {}).await?;
             let took: Duration = start.elapsed();
             println!(
-                "{label}: {:.1} s; {} sources ({} unchanged, {} failed); {} new articles, {} duplicate, \
-                 {} entries failed; {} requests ({} answered 304, {} pages); at most {} at once",
+                "{label}: {:.1} s; {report}; {} requests ({} answered 304, {} pages); at most {} at once",
                 took.as_secs_f64(),
-                report.sources,
-                report.not_modified,
-                report.failed_sources,
-                report.new_articles,
-                report.duplicates,
-                report.failed_entries,
                 site.counters.requests.load(Ordering::SeqCst) - before.0,
                 site.counters.not_modified.load(Ordering::SeqCst) - before.1,
                 site.counters.pages.load(Ordering::SeqCst) - before.2,

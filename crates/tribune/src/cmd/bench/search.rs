@@ -7,9 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use tribune_model::Article;
 use tribune_store::{NewArticle, SqliteStore, Store};
 
@@ -42,23 +41,7 @@ pub(super) struct Pool {
 }
 
 pub(super) fn pool(data: &Path) -> Result<Pool> {
-    let mut paths = Vec::new();
-    for set in ["scrapinghub", "wcxb"] {
-        let dir = data.join(set).join("html");
-        for entry in std::fs::read_dir(&dir)
-            .with_context(|| format!("cannot list {}; pass --data", dir.display()))?
-        {
-            paths.push(entry?.path());
-        }
-    }
-    paths.sort();
-    let articles: Vec<Article> = paths
-        .par_iter()
-        .filter_map(|path| {
-            let document = crate::input::read_file(path).ok()?;
-            tribune_extract::extract(&document).ok()
-        })
-        .collect();
+    let articles = super::page_articles(data)?;
     let mut pool = Pool {
         titles: Vec::new(),
         authors: Vec::new(),
