@@ -12,7 +12,10 @@ use regex::{Regex, RegexSet, RegexSetBuilder};
 /// Lines longer than this are never judged boilerplate by their words.
 const MAX_CHROME_CHARS: usize = 220;
 
-static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
+/// Chrome recognised by how the line starts. Kept apart from
+/// [`CHROME_ANYWHERE`] so that this set's search is anchored: it gives up
+/// after the first few characters of most lines instead of scanning them all.
+static CHROME_START: LazyLock<RegexSet> = LazyLock::new(|| {
     RegexSetBuilder::new([
         // Account and navigation chrome.
         r"(?i)^(manage your account|my account|sign ?in|log ?in|log ?out|sign ?out|register|create an? (free )?account)(?-u:\b).{0,40}$",
@@ -21,7 +24,6 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         // Calls to action for channels, apps and newsletters.
         r"(?i)^(follow|join|subscribe to|like) us on(?-u:\b)",
         r"(?i)^(follow|join) (us|our \w+ (channel|group|page))(?-u:\b).{0,60}(whatsapp|telegram|twitter|facebook|instagram|google news|youtube|tiktok|linkedin|threads|x(?-u:\b)|channel)",
-        r"(?i)(?-u:\b)(whatsapp|telegram) channel(?-u:\b).{0,20}$",
         r"(?i)^(sign up|subscribe)(?-u:\b).{0,60}(?-u:\b)(newsletter|updates|alerts|inbox|briefing|digest)(?-u:\b)",
         r"(?i)^(get|download) (the|our) .{0,30}(?-u:\b)app(?-u:\b)",
         r"(?i)^(click|tap) here to(?-u:\b)",
@@ -31,8 +33,6 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         r"(?i)^oops[!.]? something went wrong",
         r"(?i)^by subscribing(?-u:\b)",
         r"(?i)^subscribe to(?-u:\b).{0,40}$",
-        r"(?i)(?-u:\b)delivered (straight |directly |right )?to your inbox(?-u:\b)",
-        r"(?i)(?-u:\b)check your (inbox|email)(?-u:\b).{0,60}(?-u:\b)confirm",
         r"(?i)^(error|oops)?[!.:]? ?please enter a valid e-?mail",
         r"(?i)^(photo|image|picture|video|graphic)s? ?(credit|courtesy|by|source)?\s*:.{0,100}$",
         // Photo credits under pictures: "Jane Doe | Bloomberg | Getty Images".
@@ -44,10 +44,7 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
         // Advertising.
         r"(?i)^(advertisement|advertising|sponsored( content)?|ad|paid content|story continues below( advertisement)?|article continues below( advertisement)?|continue reading below)$",
         // Publisher notices.
-        r"(?i)(?-u:\b)is not responsible for (this|the|any) (news|content|article|story)",
-        r"(?i)(?-u:\b)news agencies have provided(?-u:\b)",
         r"(?i)^(all rights reserved|copyright ©|© ?\d{4}|©.{0,60}all rights reserved)",
-        r"(?i)(?-u:\b)(we use|this (web)?site uses) cookies(?-u:\b)",
         r"(?i)^(accept|reject|manage) (all )?cookies",
         r"(?i)^(report (an? )?(error|typo|correction)|send us a (tip|correction))\.?$",
         r"(?i)^(you (may|might) also like|recommended( for you)?|related (stories|articles|coverage|posts|content)|more (from|on) |most (read|popular|viewed)|trending( now)?|latest (news|stories)|top stories)(?-u:\b).{0,40}$",
@@ -55,6 +52,22 @@ static CHROME: LazyLock<RegexSet> = LazyLock::new(|| {
     // Many case-insensitive alternatives make a large lazy DFA; with the
     // default cache it is rebuilt over and over on a big batch of pages.
     .dfa_size_limit(32 << 20)
+    .build()
+    .expect("boilerplate patterns compile")
+});
+
+/// Chrome recognised by words anywhere in the line; their literals let the
+/// search skip ahead.
+static CHROME_ANYWHERE: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSetBuilder::new([
+        r"(?i)(?-u:\b)(whatsapp|telegram) channel(?-u:\b).{0,20}$",
+        r"(?i)(?-u:\b)delivered (straight |directly |right )?to your inbox(?-u:\b)",
+        r"(?i)(?-u:\b)check your (inbox|email)(?-u:\b).{0,60}(?-u:\b)confirm",
+        // Publisher notices.
+        r"(?i)(?-u:\b)is not responsible for (this|the|any) (news|content|article|story)",
+        r"(?i)(?-u:\b)news agencies have provided(?-u:\b)",
+        r"(?i)(?-u:\b)(we use|this (web)?site uses) cookies(?-u:\b)",
+    ])
     .build()
     .expect("boilerplate patterns compile")
 });
@@ -73,7 +86,7 @@ pub(crate) fn is_chrome(line: &str) -> bool {
     if line.chars().count() > MAX_CHROME_CHARS {
         return false;
     }
-    SHORT_CHROME.is_match(line) || CHROME.is_match(line)
+    SHORT_CHROME.is_match(line) || CHROME_START.is_match(line) || CHROME_ANYWHERE.is_match(line)
 }
 
 #[cfg(test)]
