@@ -3,12 +3,15 @@
 //! behaviour.
 
 mod dedup;
+mod entities;
 mod extract;
 mod ingest;
 mod placement;
 mod poll;
+mod quotes;
 mod search;
 mod stories;
+mod time;
 
 use std::process::ExitCode;
 
@@ -59,6 +62,12 @@ enum Stage {
     /// One polling cycle over many feeds on a local server, then a second
     /// that should cost one 304 per feed.
     Poll(poll::PollArgs),
+    /// Quotation attribution on PolNeAR (source, cue, content).
+    Quotes(quotes::QuotesArgs),
+    /// Named entities on CoNLL-2003 (PER, ORG, LOC, MISC).
+    Entities(entities::EntitiesArgs),
+    /// Time expressions on TempEval-3 and the GUM news dates.
+    Time(time::TimeArgs),
 }
 
 /// The page files of the extraction sets under `data` (`scrapinghub/html`
@@ -98,6 +107,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Stories(args) => stories::run(args)?,
         Stage::Placement(args) => placement::run(args)?,
         Stage::Poll(args) => poll::run(args)?,
+        Stage::Quotes(args) => quotes::run(args)?,
+        Stage::Entities(args) => entities::run(args)?,
+        Stage::Time(args) => time::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
