@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Duration, Utc};
 use tribune_dedup::{Evidence, Fingerprint, LshIndex, choose_original, fingerprint};
 use tribune_model::Article;
+use tribune_nlp::Enrichment;
 use tribune_store::{NewArticle, Placement, Put, Store, StoryChoice};
 use tribune_story::{StoryConfig, StoryIndex, features};
 
@@ -77,15 +78,26 @@ pub struct Prepared {
     fingerprint: Fingerprint,
     features: tribune_story::Features,
     label: String,
+    enrichment: Option<Enrichment>,
 }
 
 impl Prepared {
-    /// Fingerprints the article and weighs its features.
+    /// Fingerprints the article, weighs its features and reads its quotes,
+    /// entities, times and events.
     pub fn of(article: &Article) -> Prepared {
+        let mut prepared = Prepared::without_enrichment(article);
+        prepared.enrichment = Some(tribune_nlp::enrich(&article.text, article.published));
+        prepared
+    }
+
+    /// Like [`of`](Self::of) but without the NLP stage, for bulk loads
+    /// that enrich later (`tribune enrich`).
+    pub fn without_enrichment(article: &Article) -> Prepared {
         Prepared {
             fingerprint: fingerprint(&article.text),
             features: features(article.title.as_deref(), &article.text),
             label: label(article),
+            enrichment: None,
         }
     }
 }
@@ -184,6 +196,7 @@ impl Pipeline {
             fingerprint: fp,
             features: story_features,
             label,
+            enrichment,
         } = prepared;
         // One placement at a time: two copies arriving together must not
         // both start a group.
@@ -210,6 +223,7 @@ impl Pipeline {
         });
         new.fetched_at = now;
         new.source_id = source;
+        new.enrichment = enrichment.as_ref();
         let put = self.store.put_article(&new)?;
         let Put::New(id) = put else {
             return Ok(Placed { put, copy: false });

@@ -17,11 +17,13 @@ pub mod quotes;
 mod span;
 pub mod text;
 pub mod time;
+mod view;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use span::Span;
+pub use view::{EnrichmentView, EntityView, EventView, QuoteView, TimeView};
 
 /// Everything read from one article. Spans are byte offsets into the text
 /// that was analysed.

@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 /// A byte range `start..end` of the analysed text; both ends are character
-/// boundaries.
+/// boundaries. Serialised as `[start, end]`: an article's enrichment holds
+/// hundreds of spans, and the store keeps it as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "(usize, usize)", into = "(usize, usize)")]
 pub struct Span {
     /// Offset of the first byte.
     pub start: usize,
@@ -41,5 +43,17 @@ impl Span {
     /// The text it covers (empty if it does not fit `text`).
     pub fn of<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl From<(usize, usize)> for Span {
+    fn from((start, end): (usize, usize)) -> Span {
+        Span { start, end }
+    }
+}
+
+impl From<Span> for (usize, usize) {
+    fn from(span: Span) -> (usize, usize) {
+        (span.start, span.end)
     }
 }

@@ -327,6 +327,37 @@ fn stories_suite(store: &dyn Store) {
     assert_eq!(store.duplicate_of(&again).unwrap(), Some(a));
 }
 
+/// Enrichment is kept with the article, and the backlog of `tribune
+/// enrich` is exactly the articles without it.
+fn enrichment_suite(store: &dyn Store) {
+    let text = "Doe said the port would reopen on Friday.";
+    let enrichment = tribune_nlp::enrich(text, None);
+    let with = article("Port reopens", text, None);
+    let mut new = NewArticle::new(&with, "a.html");
+    new.enrichment = Some(&enrichment);
+    let Put::New(a) = store.put_article(&new).unwrap() else {
+        panic!("new article");
+    };
+    let without = article("Ferries return", "Ferries return next week.", None);
+    let Put::New(b) = store.put_article(&NewArticle::new(&without, "b.html")).unwrap() else {
+        panic!("new article");
+    };
+    assert_eq!(store.article(a).unwrap().unwrap().enrichment.as_ref(), Some(&enrichment));
+    assert_eq!(store.article(b).unwrap().unwrap().enrichment, None);
+    let backlog = store.articles_to_enrich(0, false, 10).unwrap();
+    assert_eq!(backlog.iter().map(|t| t.id).collect::<Vec<_>>(), [b]);
+    assert_eq!(store.articles_to_enrich(0, true, 10).unwrap().len(), 2);
+    let later = tribune_nlp::enrich(&backlog[0].text, None);
+    store.set_enrichments(&[(b, &later)]).unwrap();
+    assert!(store.articles_to_enrich(0, false, 10).unwrap().is_empty());
+    assert_eq!(store.article(b).unwrap().unwrap().enrichment, Some(later));
+}
+
+#[test]
+fn sqlite_enrichment() {
+    enrichment_suite(&SqliteStore::open_in_memory().unwrap());
+}
+
 #[test]
 fn sqlite_stories() {
     stories_suite(&SqliteStore::open_in_memory().unwrap());

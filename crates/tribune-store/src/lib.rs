@@ -42,7 +42,7 @@ pub use error::{Error, Result};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
 pub use story::{GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary};
-pub use types::{NewArticle, Put, SearchHit, StoredArticle, content_hash};
+pub use types::{ArticleText, NewArticle, Put, SearchHit, StoredArticle, content_hash};
 
 /// What every storage back end offers. Implementations are shared between
 /// threads; each call is its own transaction.
@@ -135,6 +135,20 @@ pub trait Store: Send + Sync {
     /// When the newest placed article entered the news, if any: the "now"
     /// of the stored news, which for an archive is not the wall clock's.
     fn newest_seen(&self) -> Result<Option<DateTime<Utc>>>;
+
+    /// Up to `limit` articles with ids above `after`, in id order, that
+    /// have no enrichment yet (or all of them, with `all`): the backlog of
+    /// `tribune enrich`. Each comes with its text and publication date.
+    fn articles_to_enrich(
+        &self,
+        after: i64,
+        all: bool,
+        limit: usize,
+    ) -> Result<Vec<ArticleText>>;
+
+    /// Records what the NLP stage read from stored articles, in one
+    /// transaction.
+    fn set_enrichments(&self, enrichments: &[(i64, &tribune_nlp::Enrichment)]) -> Result<()>;
 
     /// Up to `limit` placed articles with ids above `after` that entered
     /// the news at or after `since`, in id order: what the in-memory

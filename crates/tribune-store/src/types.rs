@@ -1,5 +1,6 @@
 //! What goes into the store and what comes out.
 
+use tribune_nlp::Enrichment;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use tribune_model::{Article, Provenance};
@@ -20,6 +21,8 @@ pub struct NewArticle<'a> {
     /// Its copy group and story, as decided by the pipeline; without one
     /// the article belongs to neither.
     pub placement: Option<Placement<'a>>,
+    /// Its quotes, entities, times and events, when the NLP stage ran.
+    pub enrichment: Option<&'a Enrichment>,
 }
 
 impl<'a> NewArticle<'a> {
@@ -31,6 +34,7 @@ impl<'a> NewArticle<'a> {
             fetched_at: Utc::now(),
             source_id: None,
             placement: None,
+            enrichment: None,
         }
     }
 
@@ -103,6 +107,8 @@ pub struct StoredArticle {
     pub copy_group_id: Option<i64>,
     /// Its story, once placed.
     pub story_id: Option<i64>,
+    /// Its quotes, entities, times and events, when the NLP stage ran.
+    pub enrichment: Option<Enrichment>,
 }
 
 /// One search result.
@@ -139,4 +145,15 @@ pub fn content_hash(article: &Article) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A stored article's text and publication date: what the NLP stage reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    /// The store's id for it.
+    pub id: i64,
+    /// The body text.
+    pub text: String,
+    /// The publication date.
+    pub published: Option<NaiveDate>,
 }

@@ -33,6 +33,8 @@
 
 mod features;
 mod index;
+mod timeline;
 
 pub use features::{Features, features};
 pub use index::{StoryConfig, StoryIndex, Weighed};
+pub use timeline::{DatedBy, TimelineArticle, TimelineEntry, timeline};

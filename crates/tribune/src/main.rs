@@ -82,13 +82,25 @@ enum Command {
     ///   tribune stories --since 24h --format json
     #[command(verbatim_doc_comment)]
     Stories(cmd::stories::ListArgs),
-    /// Show one story with its copy groups: each original and its republications
+    /// Show one story with its copy groups, or its timeline of events
     ///
     /// Examples:
     ///   tribune story 12
     ///   tribune story 12 --format json
+    ///   tribune story 12 --timeline        (events in date order, with their quotes)
     #[command(verbatim_doc_comment)]
     Story(cmd::stories::ShowArgs),
+    /// Read quotes, entities, times and events of stored articles that lack them
+    ///
+    /// `ingest` and `poll` read them as they store each article; this is for
+    /// archives loaded with `ingest --no-enrich` and databases made before.
+    /// Safe to interrupt and run again.
+    ///
+    /// Examples:
+    ///   tribune enrich
+    ///   tribune enrich --all               (again for every article)
+    #[command(verbatim_doc_comment)]
+    Enrich(cmd::enrich::Args),
     /// Manage the feeds and pages to poll: add, list, remove, import, export
     ///
     /// Examples:
@@ -138,6 +150,7 @@ fn main() -> ExitCode {
         Command::Source(args) => cmd::source::run(args),
         Command::Stories(args) => cmd::stories::list(args),
         Command::Story(args) => cmd::stories::show(args),
+        Command::Enrich(args) => cmd::enrich::run(args),
         Command::Poll(args) => cmd::poll::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };

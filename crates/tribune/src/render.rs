@@ -23,6 +23,9 @@ pub struct ExtractJson<'a> {
     pub removed: &'a [String],
     pub warnings: &'a [String],
     pub error: Option<String>,
+    /// Quotes, entities, times and events, with `--enrich`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub enrichment: Option<tribune_nlp::EnrichmentView>,
 }
 
 static EMPTY_PROVENANCE: std::sync::LazyLock<Provenance> =
@@ -46,6 +49,7 @@ impl<'a> ExtractJson<'a> {
             removed: &article.removed,
             warnings: &article.warnings,
             error: None,
+            enrichment: None,
         }
     }
 
@@ -66,6 +70,7 @@ impl<'a> ExtractJson<'a> {
             removed: &[],
             warnings: &[],
             error: Some(error),
+            enrichment: None,
         }
     }
 }
@@ -138,4 +143,40 @@ pub fn text(article: &Article) -> String {
         Some(title) => format!("{title}\n\n{}\n", article.text),
         None => format!("{}\n", article.text),
     }
+}
+
+/// What `--enrich` adds under a plain-text or Markdown article: who said
+/// what, and the dated events.
+pub fn enrichment(view: &tribune_nlp::EnrichmentView) -> String {
+    let mut out = String::new();
+    if !view.quotes.is_empty() {
+        out.push_str("\nQuotes:\n");
+        for quote in &view.quotes {
+            let speaker = quote
+                .speaker
+                .as_deref()
+                .or(quote.source.as_deref())
+                .unwrap_or("(unattributed)");
+            out.push_str(&format!("- {speaker}: {}\n", quote.text));
+        }
+    }
+    if !view.events.is_empty() {
+        out.push_str("\nEvents:\n");
+        for event in &view.events {
+            let when = match (event.start, event.end) {
+                (Some(start), Some(end)) if start != end => format!("{start}..{end}"),
+                (Some(start), _) => start.to_string(),
+                _ => "undated".to_string(),
+            };
+            let mut who = event.actors.join(", ");
+            if !event.targets.is_empty() {
+                who.push_str(&format!(" → {}", event.targets.join(", ")));
+            }
+            out.push_str(&format!(
+                "- {when} {:?} ({:?}, \"{}\"): {who}\n",
+                event.kind, event.modality, event.trigger
+            ));
+        }
+    }
+    out
 }

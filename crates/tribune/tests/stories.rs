@@ -265,3 +265,66 @@ fn a_restart_keeps_stories_and_copy_groups_and_knows_the_old_fingerprints() {
     );
     assert_eq!(groups[0]["id"], shown_before["copy_groups"][0]["id"]);
 }
+
+#[test]
+fn a_story_timeline_orders_its_events_and_merges_reports_of_one_event() {
+    let dir = TestDir::new("stories-timeline");
+    let usa = usa_today_version(&dir);
+    // The same story republished the next day by another site, with a line
+    // of its own: its "on Thursday" is still 13 March.
+    let next_day = std::fs::read_to_string(&usa)
+        .unwrap()
+        .replace("2025-03-16T14:05:00Z", "2025-03-17T09:00:00Z")
+        .replace("content=\"USA TODAY\"", "content=\"Wire Weekly\"")
+        .replace(
+            "</article>",
+            "<p>Wire Weekly will follow the talks as they continue.</p></article>",
+        );
+    let next_day = dir.write("wireweekly.html", next_day);
+    let data = dir.join("data");
+    let data = data.to_str().unwrap();
+    for path in [&usa, &next_day] {
+        tribune(["ingest", "--data-dir", data, path.to_str().unwrap()]).assert_code(0);
+    }
+    let all = stories(data);
+    let story_id = story_of(&all, "usatoday.html")["id"].as_i64().unwrap();
+    let out = tribune([
+        "story",
+        &story_id.to_string(),
+        "--timeline",
+        "--data-dir",
+        data,
+        "--format",
+        "json",
+    ]);
+    out.assert_code(0);
+    let entries = out.json_lines();
+    let dates: Vec<&str> = entries.iter().filter_map(|e| e["start"].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_unstable();
+    assert_eq!(dates, sorted, "in date order: {entries:#?}");
+    let people = |e: &Value| -> String {
+        ["actors", "targets"]
+            .iter()
+            .flat_map(|k| e[*k].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let meeting = entries
+        .iter()
+        .find(|e| {
+            e["kind"] == "consult"
+                && e["start"] == "2025-03-13"
+                && e["place"] == "Moscow"
+                && people(e).contains("Witkoff")
+                && people(e).contains("Putin")
+        })
+        .unwrap_or_else(|| panic!("the meeting in Moscow: {entries:#?}"));
+    assert_eq!(
+        meeting["also_in"].as_array().map(Vec::len),
+        Some(1),
+        "reported by both articles, shown once: {meeting}"
+    );
+    assert!(meeting["evidence"].as_str().unwrap().contains("Moscow"));
+}

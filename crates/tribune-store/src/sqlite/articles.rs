@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::Result;
-use crate::types::{NewArticle, Put, StoredArticle, content_hash};
+use crate::types::{ArticleText, NewArticle, Put, StoredArticle, content_hash};
 
 /// The stored article with the same content or canonical URL, if any.
 /// Two lookups, each on its own index (an `OR` of the two would scan).
@@ -54,8 +54,9 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
     transaction
         .prepare_cached(
             "INSERT INTO articles (origin, canonical_url, content_hash, title, text, authors,
-                               published, language, site_name, provenance, fetched_at, source_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                               published, language, site_name, provenance, fetched_at, source_id,
+                               enrichment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             new.origin,
@@ -70,6 +71,7 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
             serde_json::to_string(&article.provenance)?,
             new.fetched_at.to_rfc3339(),
             new.source_id,
+            new.enrichment.map(serde_json::to_string).transpose()?,
         ])?;
     let id = transaction.last_insert_rowid();
     if let Some(placement) = &new.placement {
@@ -88,7 +90,8 @@ pub(super) fn get(connection: &Connection, id: i64) -> Result<Option<StoredArtic
 }
 
 const COLUMNS: &str = "id, origin, canonical_url, title, text, authors, published, language,
-                       site_name, provenance, content_hash, fetched_at, source_id, copy_group_id, story_id";
+                       site_name, provenance, content_hash, fetched_at, source_id, copy_group_id, story_id,
+                       enrichment";
 
 /// Up to `limit` articles with ids above `id`, in id order.
 pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<StoredArticle>> {
@@ -97,6 +100,45 @@ pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<
     ))?;
     let rows = statement.query_map(params![id, limit], read_row)?;
     rows.map(|row| row?.into_article()).collect()
+}
+
+/// Up to `limit` articles after `id` without an enrichment (any, with
+/// `all`), in id order.
+pub(super) fn to_enrich(
+    connection: &Connection,
+    id: i64,
+    all: bool,
+    limit: usize,
+) -> Result<Vec<ArticleText>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT id, text, published FROM articles
+         WHERE id > ?1 AND (?2 OR enrichment IS NULL) ORDER BY id LIMIT ?3",
+    )?;
+    let rows = statement.query_map(params![id, all, limit as i64], |row| {
+        let published: Option<String> = row.get(2)?;
+        Ok(ArticleText {
+            id: row.get(0)?,
+            text: row.get(1)?,
+            published: published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub(super) fn set_enrichments(
+    connection: &mut Connection,
+    enrichments: &[(i64, &tribune_nlp::Enrichment)],
+) -> Result<()> {
+    let transaction = connection.transaction()?;
+    {
+        let mut statement =
+            transaction.prepare_cached("UPDATE articles SET enrichment = ?2 WHERE id = ?1")?;
+        for (id, enrichment) in enrichments {
+            statement.execute(params![id, serde_json::to_string(enrichment)?])?;
+        }
+    }
+    transaction.commit()?;
+    Ok(())
 }
 
 /// The highest article id (0 when there is none).
@@ -130,6 +172,7 @@ struct RawRow {
     source_id: Option<i64>,
     copy_group_id: Option<i64>,
     story_id: Option<i64>,
+    enrichment: Option<String>,
 }
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
@@ -149,6 +192,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
         source_id: row.get(12)?,
         copy_group_id: row.get(13)?,
         story_id: row.get(14)?,
+        enrichment: row.get(15)?,
     })
 }
 
@@ -174,6 +218,11 @@ impl RawRow {
             source_id: self.source_id,
             copy_group_id: self.copy_group_id,
             story_id: self.story_id,
+            // Written by an older or newer NLP stage, it may not parse: the
+            // article is still good without it.
+            enrichment: self
+                .enrichment
+                .and_then(|json| serde_json::from_str(&json).ok()),
         })
     }
 }

@@ -79,6 +79,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_copy_group ON articles (copy_group_id);
     CREATE INDEX articles_story ON articles (story_id);
     CREATE INDEX articles_seen ON articles (seen_at);",
+    // v4: what the NLP stage read from the article (quotes, entities,
+    // times, events), as JSON; null for articles stored before it ran.
+    "ALTER TABLE articles ADD COLUMN enrichment TEXT;",
 ];
 
 /// The first schema, for tests that upgrade an old database.

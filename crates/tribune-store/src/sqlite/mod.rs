@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::index::{Entry, SearchIndex};
 use crate::source::{EntryOutcome, NewSource, PollRecord, Source};
 use crate::story::{GroupMember, IndexedArticle, StoryArticle, StorySummary};
-use crate::types::{NewArticle, Put, SearchHit, StoredArticle};
+use crate::types::{ArticleText, NewArticle, Put, SearchHit, StoredArticle};
 
 /// A [`Store`] in a data directory: the SQLite database `tribune.db` and
 /// the search index in `index/`.
@@ -248,6 +248,19 @@ impl Store for SqliteStore {
 
     fn newest_seen(&self) -> Result<Option<DateTime<Utc>>> {
         stories::newest_seen(&self.connection())
+    }
+
+    fn articles_to_enrich(
+        &self,
+        after: i64,
+        all: bool,
+        limit: usize,
+    ) -> Result<Vec<ArticleText>> {
+        articles::to_enrich(&self.connection(), after, all, limit)
+    }
+
+    fn set_enrichments(&self, enrichments: &[(i64, &tribune_nlp::Enrichment)]) -> Result<()> {
+        articles::set_enrichments(&mut self.connection(), enrichments)
     }
 
     fn indexed_articles(

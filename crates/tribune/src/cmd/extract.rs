@@ -41,6 +41,11 @@ pub struct Args {
     /// The publication date, used when the input states none (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
+    /// Also read quotes and their speakers, entities with roles, time
+    /// expressions resolved against the publication date, and events
+    /// (JSON gains `quotes`, `entities`, `times`, `events`).
+    #[arg(long)]
+    enrich: bool,
     #[command(flatten)]
     fetch: FetchArgs,
 }
@@ -72,7 +77,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut failed = 0usize;
     let mut printed = 0usize;
     for batch in sources.chunks(BATCH) {
-        let results: Vec<(String, Result<Article>)> = batch
+        let results: Vec<(String, Result<Extracted>)> = batch
             .par_iter()
             .map(|source| (source.label(), extract_one(source, fetcher.as_ref(), &args)))
             .collect();
@@ -99,7 +104,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     })
 }
 
-fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>, args: &Args) -> Result<Article> {
+/// An article, and what `--enrich` read from it.
+type Extracted = (Article, Option<tribune_nlp::EnrichmentView>);
+
+fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>, args: &Args) -> Result<Extracted> {
     let mut document = input::read(source, fetcher)?;
     if let Some(url) = &args.url {
         document.url = Some(url.clone());
@@ -107,21 +115,24 @@ fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>, args: &Args) 
     if let Some(date) = args.date {
         document.date_hint = Some(date);
     }
-    tribune_extract::extract(&document).with_context(|| source.label())
+    let article = tribune_extract::extract(&document).with_context(|| source.label())?;
+    let enrichment = args
+        .enrich
+        .then(|| tribune_nlp::enrich(&article.text, article.published).view(&article.text));
+    Ok((article, enrichment))
 }
 
 fn print_one(
     out: &mut impl Write,
     format: Format,
     label: &str,
-    result: Result<Article>,
+    result: Result<Extracted>,
 ) -> Result<()> {
     match (format, result) {
-        (Format::Json, Ok(article)) => {
-            serde_json::to_writer(
-                &mut *out,
-                &render::ExtractJson::from_article(label, &article),
-            )?;
+        (Format::Json, Ok((article, enrichment))) => {
+            let mut json = render::ExtractJson::from_article(label, &article);
+            json.enrichment = enrichment;
+            serde_json::to_writer(&mut *out, &json)?;
             writeln!(out)?;
         }
         (Format::Json, Err(err)) => {
@@ -132,8 +143,18 @@ fn print_one(
             )?;
             writeln!(out)?;
         }
-        (Format::Text, Ok(article)) => write!(out, "{}", render::text(&article))?,
-        (Format::Markdown, Ok(article)) => write!(out, "{}", render::markdown(&article))?,
+        (Format::Text, Ok((article, enrichment))) => {
+            write!(out, "{}", render::text(&article))?;
+            if let Some(view) = enrichment {
+                write!(out, "{}", render::enrichment(&view))?;
+            }
+        }
+        (Format::Markdown, Ok((article, enrichment))) => {
+            write!(out, "{}", render::markdown(&article))?;
+            if let Some(view) = enrichment {
+                write!(out, "{}", render::enrichment(&view))?;
+            }
+        }
         (_, Err(err)) => eprintln!("tribune: {err:#}"),
     }
     Ok(())

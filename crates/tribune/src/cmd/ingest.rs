@@ -24,6 +24,10 @@ pub struct Args {
     /// Where Tribune keeps its database.
     #[arg(long, env = "TRIBUNE_DATA_DIR", default_value = "tribune-data")]
     data_dir: PathBuf,
+    /// Skip the NLP stage (quotes, entities, times, events) to load an
+    /// archive faster; `tribune enrich` reads them afterwards.
+    #[arg(long)]
+    no_enrich: bool,
     #[command(flatten)]
     fetch: FetchArgs,
 }
@@ -136,6 +140,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         // is free (no batch waits for its slowest page); the channel's bound
         // keeps memory flat. A send error means the writer stopped: stop too.
         let work = &work;
+        let no_enrich = args.no_enrich;
         for _ in 0..extractors() {
             let sender = sender.clone();
             scope.spawn(move || {
@@ -147,7 +152,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     let Some(item) = next else { break };
                     let (label, article) = extract_item(item, fetcher);
                     let prepared = article.map(|a| {
-                        let prepared = Prepared::of(&a);
+                        let prepared = if no_enrich {
+                            Prepared::without_enrichment(&a)
+                        } else {
+                            Prepared::of(&a)
+                        };
                         (a, prepared)
                     });
                     if sender.send((label, prepared)).is_err() {

@@ -10,7 +10,9 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::ValueEnum;
 use serde::Serialize;
+use tribune_nlp::events::Modality;
 use tribune_store::{SqliteStore, Store, StoryArticle, StorySummary};
+use tribune_story::{TimelineArticle, timeline};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -44,6 +46,11 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// The story's id (from `tribune stories`).
     id: i64,
+    /// Show the story's timeline instead: its events in date order, each
+    /// with the quote or clause that supports it and its articles (JSON:
+    /// one entry per line).
+    #[arg(long)]
+    timeline: bool,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -253,6 +260,9 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
         bail!("no story {}; see `tribune stories`", args.id);
     };
     let articles = store.story_articles(story.id)?;
+    if args.timeline {
+        return show_timeline(&store, &story, &articles, args.format);
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let json = story_json(&story, &articles, true);
@@ -289,6 +299,87 @@ pub fn show(args: ShowArgs) -> Result<ExitCode> {
                 for copy in &group.copies {
                     writeln!(out, "    copy:   {}", line(copy))?;
                 }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_timeline(
+    store: &SqliteStore,
+    story: &StorySummary,
+    articles: &[StoryArticle],
+    format: Format,
+) -> Result<ExitCode> {
+    let mut stored = Vec::with_capacity(articles.len());
+    for member in articles {
+        if let Some(article) = store.article(member.id)? {
+            stored.push(article);
+        }
+    }
+    // Articles stored before the NLP stage existed are read now.
+    let enrichments: Vec<tribune_nlp::Enrichment> = stored
+        .iter()
+        .map(|article| {
+            article
+                .enrichment
+                .clone()
+                .unwrap_or_else(|| tribune_nlp::enrich(&article.text, article.published))
+        })
+        .collect();
+    let inputs: Vec<TimelineArticle<'_>> = stored
+        .iter()
+        .zip(&enrichments)
+        .map(|(article, enrichment)| TimelineArticle {
+            id: article.id,
+            published: article.published,
+            text: &article.text,
+            enrichment,
+        })
+        .collect();
+    let entries = timeline(&inputs);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        Format::Json => {
+            for entry in &entries {
+                serde_json::to_writer(&mut out, entry)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Text => {
+            writeln!(out, "{} — timeline", story.label)?;
+            if entries.is_empty() {
+                writeln!(out, "(no events found in its articles)")?;
+            }
+            for entry in &entries {
+                let when = match (entry.start, entry.end) {
+                    (Some(start), Some(end)) if start != end => format!("{start}..{end}"),
+                    (Some(start), _) => start.to_string(),
+                    _ => "undated".to_string(),
+                };
+                let mut who = entry.actors.join(", ");
+                if !entry.targets.is_empty() {
+                    who.push_str(&format!(" with {}", entry.targets.join(", ")));
+                }
+                if let Some(place) = &entry.place {
+                    who.push_str(&format!(" in {place}"));
+                }
+                let modality = match entry.modality {
+                    Modality::Happened => "",
+                    Modality::Expected => " (expected)",
+                    Modality::Proposed => " (proposed)",
+                };
+                writeln!(out)?;
+                writeln!(out, "{when}  {:?}{modality}: {who}", entry.kind)?;
+                writeln!(out, "    \"{}\"", entry.evidence)?;
+                let mut from = format!("    article {}", entry.article);
+                if !entry.also_in.is_empty() {
+                    let others: Vec<String> = entry.also_in.iter().map(i64::to_string).collect();
+                    from.push_str(&format!(", also in {}", others.join(", ")));
+                }
+                writeln!(out, "{from}")?;
             }
         }
     }

@@ -3,6 +3,7 @@
 //! behaviour.
 
 mod dedup;
+mod enrich;
 mod entities;
 mod extract;
 mod ingest;
@@ -68,6 +69,9 @@ enum Stage {
     Entities(entities::EntitiesArgs),
     /// Time expressions on TempEval-3 and the GUM news dates.
     Time(time::TimeArgs),
+    /// Speed of the whole NLP stage (entities, quotes, times, events) per
+    /// article, step by step.
+    Enrich(enrich::EnrichArgs),
 }
 
 /// The page files of the extraction sets under `data` (`scrapinghub/html`
@@ -110,6 +114,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Quotes(args) => quotes::run(args)?,
         Stage::Entities(args) => entities::run(args)?,
         Stage::Time(args) => time::run(args)?,
+        Stage::Enrich(args) => enrich::run(args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
