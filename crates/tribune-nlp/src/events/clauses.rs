@@ -380,10 +380,9 @@ fn possessors(text: &str, mentions: &[(Span, usize, EntityKind)], noun: usize) -
         };
         let joined = if first {
             let rest = between.trim_start_matches(['\'', '\u{2019}']);
-            let owner = between.len() != rest.len()
+            between.len() != rest.len()
                 && rest.starts_with('s')
-                && rest[1..].split_whitespace().count() <= 3;
-            owner
+                && rest[1..].split_whitespace().count() <= 3
         } else {
             matches!(between.trim(), "and" | "," | ", and" | "&")
         };

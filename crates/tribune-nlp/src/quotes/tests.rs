@@ -4,7 +4,9 @@ use super::*;
 use crate::entities::{EntityKind, Mention};
 use crate::text::sentences;
 
-const SEED: &str = include_str!("seed_article.txt");
+fn seed() -> &'static str {
+    crate::test_seed::body()
+}
 
 fn entity(id: usize, kind: EntityKind, name: &str, roles: &[&str]) -> Entity {
     Entity {
@@ -67,10 +69,10 @@ fn count(quotes: &[Quote], entities: &[Entity], name: &str) -> usize {
 #[test]
 fn seed_article_speakers_from_source_words() {
     let entities = seed_entities();
-    let quotes = run(SEED, &entities);
+    let quotes = run(seed(), &entities);
     let all: Vec<String> = quotes
         .iter()
-        .map(|q| describe(SEED, q, &entities))
+        .map(|q| describe(seed(), q, &entities))
         .collect();
     let all = all.join("\n");
     assert!(count(&quotes, &entities, "Steve Witkoff") >= 6, "{all}");
@@ -80,7 +82,7 @@ fn seed_article_speakers_from_source_words() {
     for q in &quotes {
         let source = q
             .source
-            .map(|s| s.of(SEED).to_lowercase())
+            .map(|s| s.of(seed()).to_lowercase())
             .unwrap_or_default();
         assert!(
             !source.contains("cnn") && !source.contains("reporter"),
@@ -90,13 +92,13 @@ fn seed_article_speakers_from_source_words() {
     // The continued quotation takes Witkoff.
     let continued = quotes
         .iter()
-        .find(|q| q.content.of(SEED).starts_with("It was a solutions-based"))
+        .find(|q| q.content.of(seed()).starts_with("It was a solutions-based"))
         .unwrap_or_else(|| panic!("continued quote missing:\n{all}"));
     assert_eq!(continued.speaker, Some(2), "{all}");
     assert!(continued.cue.is_none());
     // Refusals and offers are not quotations.
     for q in &quotes {
-        let cue = q.cue.map(|c| c.of(SEED)).unwrap_or_default();
+        let cue = q.cue.map(|c| c.of(seed())).unwrap_or_default();
         assert!(
             !cue.contains("declined") && !cue.contains("offered"),
             "{all}"
@@ -106,9 +108,9 @@ fn seed_article_speakers_from_source_words() {
 
 #[test]
 fn seed_article_with_entities_module() {
-    let found = crate::entities::find(SEED, &sentences(SEED));
-    let quotes = run(SEED, &found);
-    let all: Vec<String> = quotes.iter().map(|q| describe(SEED, q, &found)).collect();
+    let found = crate::entities::find(seed(), &sentences(seed()));
+    let quotes = run(seed(), &found);
+    let all: Vec<String> = quotes.iter().map(|q| describe(seed(), q, &found)).collect();
     let all = all.join("\n");
     let named = |surname: &str| {
         quotes

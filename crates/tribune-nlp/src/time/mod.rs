@@ -287,25 +287,6 @@ mod tests {
     use super::*;
     use crate::text::sentences;
 
-    /// Sentences of the seed article, published on Sunday 2025-03-16.
-    const SEED: &str = "U.S. President Donald Trump and Russian President Vladimir Putin are expected to talk this week amid ongoing ceasefire negotiations in the war between Russia and Ukraine, special envoy Steve Witkoff told CNN Sunday morning.
-
-Putin has said he supports but hasn't yet agreed to a 30-day ceasefire deal brokered by U.S. officials in Saudi Arabia. Ukraine last week backed the agreement.
-
-Witkoff met with Putin in Moscow on Thursday, shortly after the Russian president offered his first official response to the proposed ceasefire.
-
-\"It was positive,\" Witkoff said of their hours-long conversation.
-
-However, Trump's envoy said he believes there may soon be a ceasefire, a crucial first step to bringing this three-year war to close.
-
-\"As the president said, he really expects there to be some sort of deal in the coming weeks,\" Witkoff said.
-
-Trump said in a social media post on Friday that there was \"a very good chance that this horrible, bloody war can finally come to an end.\"
-
-The two spoke last month about Russia's bloody, ongoing invasion of Ukraine.
-
-Trump during his joint address to Congress earlier this month announced that Ukrainian President Volodymyr Zelenskyy had sent him a letter.";
-
     fn date(s: &str) -> Option<NaiveDate> {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
     }
@@ -330,7 +311,8 @@ Trump during his joint address to Congress earlier this month announced that Ukr
 
     #[test]
     fn seed_article_resolves_against_its_sunday() {
-        let found = resolved(SEED, "2025-03-16");
+        // The seed story, published on Sunday 2025-03-16.
+        let found = resolved(crate::test_seed::body(), "2025-03-16");
         let day = |s| (date(s), date(s));
         assert_eq!(interval(get(&found, "Thursday")), day("2025-03-13"));
         assert_eq!(interval(get(&found, "Friday")), day("2025-03-14"));

@@ -118,13 +118,13 @@ fn parse_tml(name: String, source: &str) -> Doc {
                     text.len(),
                     attribute(tag, "value").unwrap_or("").to_string(),
                 ));
-            } else if tag.starts_with("</TIMEX3") {
-                if let Some((start, value)) = open.take() {
-                    gold.push(Gold {
-                        span: Span::new(start, text.len()),
-                        value,
-                    });
-                }
+            } else if tag.starts_with("</TIMEX3")
+                && let Some((start, value)) = open.take()
+            {
+                gold.push(Gold {
+                    span: Span::new(start, text.len()),
+                    value,
+                });
             }
             rest = &rest[close + 1..];
         } else if let Some((decoded, len)) = (c == '&').then(|| entity(rest)).flatten() {
