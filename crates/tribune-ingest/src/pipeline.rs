@@ -16,7 +16,7 @@ use tribune_dedup::{Evidence, Fingerprint, LshIndex, choose_original, fingerprin
 use tribune_model::Article;
 use tribune_nlp::Enrichment;
 use tribune_store::{NewArticle, Placement, Put, Store, StoryChoice};
-use tribune_story::{StoryConfig, StoryIndex, features};
+use tribune_story::{StoryConfig, StoryIndex, features, features_enriched};
 
 /// How far back from the newest stored article the in-memory indexes
 /// reach: copies of older articles start new groups.
@@ -85,9 +85,13 @@ impl Prepared {
     /// Fingerprints the article, weighs its features and reads its quotes,
     /// entities, times and events.
     pub fn of(article: &Article) -> Prepared {
-        let mut prepared = Prepared::without_enrichment(article);
-        prepared.enrichment = Some(tribune_nlp::enrich(&article.text, article.published));
-        prepared
+        let enrichment = tribune_nlp::enrich(&article.text, article.published);
+        Prepared {
+            fingerprint: fingerprint(&article.text),
+            features: features_enriched(article.title.as_deref(), &article.text, &enrichment),
+            label: label(article),
+            enrichment: Some(enrichment),
+        }
     }
 
     /// Like [`of`](Self::of) but without the NLP stage, for bulk loads

@@ -45,6 +45,11 @@ caribbean hispanic yugoslav czechoslovak austrian belgian luxembourg
 italian maltese cypriot jordanian syrian indian
 """.split()
 
+# Countries and home nations that Phoenix files under another name.
+EXTRA_COUNTRIES = """
+britain england scotland wales u.s. usa us uk u.k. holland
+""".split()
+
 ROLE_SUFFIX_NOISE = re.compile(r"[^a-z .'-]")
 
 
@@ -115,6 +120,7 @@ def main():
                     roles.add(n)
 
     places, demonyms, orgs, given, people = set(), set(EXTRA_DEMONYMS), set(), collections.Counter(), set()
+    countries_only = set(EXTRA_COUNTRIES)
     countries = os.path.join(gaz, "Phoenix.Countries.actors.txt")
     for primary, aliases, codes, comment in entries(countries):
         is_country = any(
@@ -127,6 +133,12 @@ def main():
             continue
         if is_country:
             stem = primary.replace(" ", "")[:4]
+            # The country itself and its spellings, not its cities.
+            countries_only.update(
+                a for a in [primary] + aliases
+                if good(a) and not a.endswith(" city")
+                and (a == primary or a.replace(" ", "")[:4] == stem)
+            )
             for a in [primary] + aliases:
                 if not good(a):
                     continue
@@ -209,6 +221,7 @@ def main():
                 f.write(item + "\n")
 
     write("places.txt", places)
+    write("countries.txt", {c for c in countries_only if c in places or c in EXTRA_COUNTRIES})
     write("demonyms.txt", demonyms)
     write("organizations.txt", orgs)
     write("roles.txt", roles)

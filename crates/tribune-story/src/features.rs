@@ -3,10 +3,21 @@
 //! from another of the same kind (two earthquakes share "magnitude" and
 //! "tsunami"; they do not share "Kermadec" and "6.1").
 
+use chrono::Datelike;
+use tribune_nlp::Enrichment;
+use tribune_nlp::entities::{EntityKind, MentionForm};
+use tribune_nlp::time::Granularity;
+
 /// Feature kinds, mixed into the hash so a word and a name do not collide.
 const WORD: u64 = 0x57;
 const NAME: u64 = 0x4e;
 const NUMBER: u64 = 0x23;
+const PERSON: u64 = 0x50;
+const YEAR: u64 = 0x59;
+
+/// Times a person is named for them to be the article's main person: a
+/// name said once is a bystander's or a source's.
+const MAIN_PERSON_NAMED: usize = 2;
 
 /// How much more a name or number counts than a word.
 const NAME_WEIGHT: f32 = 2.0;
@@ -24,6 +35,29 @@ const BODY_WORDS: usize = 600;
 pub struct Features {
     /// `(term hash, weighted count)`, sorted by hash, each hash once.
     pub terms: Vec<(u64, f32)>,
+    /// Who and when the article is mainly about, when the NLP stage told:
+    /// two reports of the same kind of event about different ones are two
+    /// events.
+    pub anchors: Anchors,
+    /// The people, places and dates the article names, typed, sorted.
+    pub named: Vec<u64>,
+}
+
+/// The article's main person and year, each as the hash of an entry of
+/// [`Features::named`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Anchors {
+    /// The person named most (at least twice), by surname.
+    pub who: Option<u64>,
+    /// The year of the first full date in the text.
+    pub year: Option<u64>,
+}
+
+impl Features {
+    /// Whether the article names `term` (a typed name or date).
+    pub fn has(&self, term: u64) -> bool {
+        self.named.binary_search(&term).is_ok()
+    }
 }
 
 /// Common English words that say nothing of the event.
@@ -214,8 +248,16 @@ pub fn features(title: Option<&str>, text: &str) -> Features {
         collect(title, TITLE_WEIGHT, &mut terms);
     }
     collect(lead(text, BODY_WORDS), 1.0, &mut terms);
+    Features {
+        terms: sum_up(terms),
+        anchors: Anchors::default(),
+        named: Vec::new(),
+    }
+}
+
+/// Sorts terms by hash, repeats of a term adding up into one entry.
+fn sum_up(mut terms: Vec<(u64, f32)>) -> Vec<(u64, f32)> {
     terms.sort_unstable_by_key(|t| t.0);
-    // Repeats of a term add up into its first entry.
     terms.dedup_by(|later, first| {
         let same = later.0 == first.0;
         if same {
@@ -223,7 +265,77 @@ pub fn features(title: Option<&str>, text: &str) -> Features {
         }
         same
     });
-    Features { terms }
+    terms
+}
+
+/// Like [`features`], with what the NLP stage read from the text: the
+/// [`Anchors`] and the names and dates they are checked against. The
+/// terms are the same as without the enrichment, so that stories rebuilt
+/// from stored text weigh alike.
+pub fn features_enriched(title: Option<&str>, text: &str, enrichment: &Enrichment) -> Features {
+    let mut features = features(title, text);
+    let mut named = Vec::new();
+    let mut who: Option<(usize, u64)> = None;
+    for entity in &enrichment.entities {
+        if entity.kind != EntityKind::Person {
+            continue;
+        }
+        let by_name = entity
+            .mentions
+            .iter()
+            .filter(|m| m.form == MentionForm::Name)
+            .count();
+        // Every part of the name counts, so that a name misread with a
+        // headline word ("Lindsay Lohan Checks") still meets the right one
+        // and "Lohan" meets "Lindsay Lohan"; the last part stands for it.
+        let lower = entity.name.to_lowercase();
+        let mut surname = None;
+        for part in lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| p.chars().count() >= 3 && !is_stopword(p))
+        {
+            let term = hash(PERSON, part);
+            named.push(term);
+            surname = Some(term);
+        }
+        // Entities come in order of first mention: ties go to the first.
+        if let Some(term) = surname
+            && by_name >= MAIN_PERSON_NAMED
+            && who.is_none_or(|(most, _)| by_name > most)
+        {
+            who = Some((by_name, term));
+        }
+    }
+    features.anchors.who = who.map(|(_, term)| term);
+    for time in &enrichment.times {
+        let Some(resolved) = &time.resolved else {
+            continue;
+        };
+        let (Some(start), true) = (
+            resolved.start,
+            matches!(
+                resolved.granularity,
+                Granularity::PartOfDay | Granularity::Day | Granularity::Month | Granularity::Year
+            ),
+        ) else {
+            continue;
+        };
+        let year = hash(YEAR, &start.year().to_string());
+        named.push(year);
+        // A year alone is often background ("since 2007"); a full date is
+        // most often the event's, and the first one is the lead's.
+        let full = matches!(
+            resolved.granularity,
+            Granularity::PartOfDay | Granularity::Day
+        );
+        if full && features.anchors.year.is_none() {
+            features.anchors.year = Some(year);
+        }
+    }
+    named.sort_unstable();
+    named.dedup();
+    features.named = named;
+    features
 }
 
 /// The text up to its `words`-th word.
@@ -371,5 +483,19 @@ mod tests {
         assert_eq!(weight(NAME, "the"), None);
         // A capital at the start of a sentence is not a name.
         assert_eq!(weight(NAME, "quake"), None);
+    }
+
+    #[test]
+    fn the_enrichment_tells_who_and_when() {
+        let text = "Lindsay Lohan checked into the Betty Ford Center on May 3, 2013, \
+                    her lawyer said. Lohan will stay for 90 days, as the court ordered in 2012.";
+        let enrichment = tribune_nlp::enrich(text, None);
+        let f = features_enriched(None, text, &enrichment);
+        assert_eq!(f.terms, features(None, text).terms);
+        assert_eq!(f.anchors.who, Some(hash(PERSON, "lohan")));
+        // The full date is the event's; the bare year is background.
+        assert_eq!(f.anchors.year, Some(hash(YEAR, "2013")));
+        assert!(f.has(hash(YEAR, "2012")));
+        assert!(f.has(hash(PERSON, "lindsay")));
     }
 }

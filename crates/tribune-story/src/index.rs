@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::features::Features;
+use crate::features::{Anchors, Features};
 
 /// How a story index decides.
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ pub struct StoryConfig {
 impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
-            threshold: 0.2,
+            threshold: 0.17,
             window: Duration::days(3),
             lookup_terms: 24,
         }
@@ -49,11 +49,44 @@ struct Story {
     /// Squared norm of the centroid.
     norm_squared: f32,
     last_seen: DateTime<Utc>,
+    /// How many members had each anchor, per facet (who, year).
+    anchors: [Vec<(u64, u32)>; FACETS],
+    /// The names and dates its members hold.
+    named: rustc_hash::FxHashSet<u64>,
 }
+
+impl Story {
+    /// The anchor most members had, per facet.
+    fn main_anchor(&self, facet: usize) -> Option<u64> {
+        self.anchors[facet]
+            .iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|a| a.0)
+    }
+}
+
+/// Anchor facets: who, when.
+const FACETS: usize = 2;
+
+fn facets(anchors: &Anchors) -> [Option<u64>; FACETS] {
+    [anchors.who, anchors.year]
+}
+
+/// What a similarity is multiplied by when the article's main person or
+/// year is not the story's, and neither names the other's. Another person
+/// is a strong hint of another event but names get misread and reports
+/// lead with different people, so it weighs but does not decide; two
+/// different years of full dates (the event's, most often) decide.
+const CONFLICT: [f32; FACETS] = [0.5, 0.0];
 
 /// An article's TF-IDF vector against one index.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Weighed(Vec<(u64, f32)>);
+pub struct Weighed {
+    vector: Vec<(u64, f32)>,
+    anchors: Anchors,
+    /// The names and dates it holds, sorted.
+    named: Vec<u64>,
+}
 
 /// The active stories.
 #[derive(Debug, Clone)]
@@ -140,12 +173,17 @@ impl StoryIndex {
     /// An article's TF-IDF vector against this index, to look up and then
     /// add without weighing it twice.
     pub fn weigh(&self, features: &Features) -> Weighed {
-        Weighed(self.vector(features, 1))
+        Weighed {
+            vector: self.vector(features, 1),
+            anchors: features.anchors,
+            named: features.named.clone(),
+        }
     }
 
     /// Like [`best`](Self::best), for an article already weighed.
     pub fn best_weighed(&self, weighed: &Weighed, at: DateTime<Utc>) -> Option<(i64, f32)> {
-        let vector = &weighed.0;
+        let vector = &weighed.vector;
+        let article = facets(&weighed.anchors);
         let horizon = at - self.config.window;
         // Stories sharing the most of the article's heaviest terms; only
         // those are scored in full.
@@ -177,7 +215,20 @@ impl StoryIndex {
                     .iter()
                     .filter_map(|(term, w)| story.centroid.get(term).map(|c| c * w))
                     .sum();
-                Some((id, dot / story.norm_squared.sqrt()))
+                let mut similarity = dot / story.norm_squared.sqrt();
+                for facet in 0..FACETS {
+                    let (Some(mine), Some(theirs)) = (article[facet], story.main_anchor(facet))
+                    else {
+                        continue;
+                    };
+                    if mine != theirs
+                        && !story.named.contains(&mine)
+                        && weighed.named.binary_search(&theirs).is_err()
+                    {
+                        similarity *= CONFLICT[facet];
+                    }
+                }
+                Some((id, similarity))
             })
             .filter(|(_, similarity)| *similarity >= self.config.threshold)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
@@ -207,7 +258,15 @@ impl StoryIndex {
         if at > story.last_seen {
             story.last_seen = at;
         }
-        for &(term, weight) in &weighed.0 {
+        story.named.extend(weighed.named.iter().copied());
+        for (facet, anchor) in facets(&weighed.anchors).into_iter().enumerate() {
+            let Some(anchor) = anchor else { continue };
+            match story.anchors[facet].iter_mut().find(|a| a.0 == anchor) {
+                Some(seen) => seen.1 += 1,
+                None => story.anchors[facet].push((anchor, 1)),
+            }
+        }
+        for &(term, weight) in &weighed.vector {
             let value = story.centroid.entry(term).or_insert_with(|| {
                 self.postings.entry(term).or_default().push(id);
                 0.0
@@ -235,5 +294,49 @@ impl StoryIndex {
             ids.retain(|id| stories.contains_key(id));
             !ids.is_empty()
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same report, said to be about `who` in `year`.
+    fn report(who: u64, year: u64) -> Features {
+        let mut named = vec![who, year];
+        named.sort_unstable();
+        Features {
+            terms: vec![(1, 1.0), (2, 2.0), (3, 1.0)],
+            anchors: Anchors {
+                who: Some(who),
+                year: Some(year),
+            },
+            named,
+        }
+    }
+
+    #[test]
+    fn another_year_is_another_event_and_another_person_weighs() {
+        let now = Utc::now();
+        let mut index = StoryIndex::new(StoryConfig::default());
+        // Other news, so that the report's terms are distinctive.
+        for id in 0..5 {
+            let other = Features {
+                terms: vec![(100 + id, 1.0)],
+                ..Features::default()
+            };
+            index.add(100 + id as i64, &other, now);
+        }
+        index.add(1, &report(10, 2013), now);
+        let same = index.best(&report(10, 2013), now);
+        assert_eq!(same.map(|(story, _)| story), Some(1));
+        assert_eq!(index.best(&report(10, 2009), now), None);
+        let other_person = index.best(&report(11, 2013), now).map_or(0.0, |b| b.1);
+        assert!(other_person < same.map_or(0.0, |b| b.1));
+        // An article naming the story's year among others is no conflict.
+        let mut both = report(10, 2009);
+        both.named.push(2013);
+        both.named.sort_unstable();
+        assert_eq!(index.best(&both, now).map(|(story, _)| story), Some(1));
     }
 }

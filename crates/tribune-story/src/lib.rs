@@ -35,6 +35,6 @@ mod features;
 mod index;
 mod timeline;
 
-pub use features::{Features, features};
+pub use features::{Anchors, Features, features, features_enriched};
 pub use index::{StoryConfig, StoryIndex, Weighed};
 pub use timeline::{DatedBy, TimelineArticle, TimelineEntry, timeline};

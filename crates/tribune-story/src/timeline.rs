@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use rustc_hash::FxHashMap;
 use tribune_nlp::Enrichment;
+use tribune_nlp::entities::EntityKind;
 use tribune_nlp::events::{EventKind, Modality};
 
 /// One article of the story, with what the NLP stage read from it.
@@ -65,24 +67,45 @@ pub struct TimelineEntry {
 /// same event from several articles merged into one entry.
 pub fn timeline(articles: &[TimelineArticle<'_>]) -> Vec<TimelineEntry> {
     let mut entries: Vec<TimelineEntry> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
-    for article in articles {
-        let view = article.enrichment.view(article.text);
-        for event in view.events {
+    let mut keys: FxHashMap<String, usize> = FxHashMap::default();
+    let views: Vec<_> = articles
+        .iter()
+        .map(|article| article.enrichment.view(article.text))
+        .collect();
+    let canonical = canonical_names(views.iter().flat_map(|view| {
+        view.entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| e.name.as_str())
+    }));
+    let rename = |names: Vec<String>| -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(names.len());
+        for name in names {
+            let name = canonical.get(&name).cloned().unwrap_or(name);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    };
+    for (article, view) in articles.iter().zip(views) {
+        for mut event in view.events {
+            event.actors = rename(event.actors);
+            event.targets = rename(event.targets);
             let (start, end, dated_by) = match (event.start, article.published) {
                 (Some(start), _) => (Some(start), event.end.or(Some(start)), DatedBy::Text),
                 (None, Some(published)) => (Some(published), Some(published), DatedBy::Publication),
                 (None, None) => (None, None, DatedBy::Undated),
             };
             let key = merge_key(event.kind, &event.actors, &event.targets, start, &event.evidence);
-            if let Some(found) = keys.iter().position(|k| *k == key) {
+            if let Some(&found) = keys.get(&key) {
                 let entry = &mut entries[found];
                 if entry.article != article.id && !entry.also_in.contains(&article.id) {
                     entry.also_in.push(article.id);
                 }
                 continue;
             }
-            keys.push(key);
+            keys.insert(key, entries.len());
             entries.push(TimelineEntry {
                 start,
                 end,
@@ -102,6 +125,27 @@ pub fn timeline(articles: &[TimelineArticle<'_>]) -> Vec<TimelineEntry> {
     // Stable: within a day, the order the articles and texts gave.
     entries.sort_by_key(|entry| (entry.start.is_none(), entry.start));
     entries
+}
+
+/// Across the articles of a story, each person's fullest name: an article
+/// that only says "Witkoff" means the "Steve Witkoff" another one names in
+/// full, when exactly one full name ends with it.
+fn canonical_names<'a>(names: impl Iterator<Item = &'a str>) -> FxHashMap<String, String> {
+    let mut all: Vec<&str> = names.collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut canonical = FxHashMap::default();
+    for &short in &all {
+        let mut longer = all.iter().filter(|&&long| {
+            long.len() > short.len()
+                && long.ends_with(short)
+                && long[..long.len() - short.len()].ends_with(' ')
+        });
+        if let (Some(&long), None) = (longer.next(), longer.next()) {
+            canonical.insert(short.to_string(), long.to_string());
+        }
+    }
+    canonical
 }
 
 /// What makes two reports the same entry: a statement is the same words
@@ -191,6 +235,15 @@ mod tests {
             }],
             quotes: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_surname_means_the_one_full_name_it_ends() {
+        let map = canonical_names(["Steve Witkoff", "Witkoff", "Putin", "Kim Jong Un", "Un", "Jo Un"].into_iter());
+        assert_eq!(map.get("Witkoff").map(String::as_str), Some("Steve Witkoff"));
+        // Two full names end with "Un": neither is chosen.
+        assert_eq!(map.get("Un"), None);
+        assert_eq!(map.get("Putin"), None);
     }
 
     #[test]

@@ -20,6 +20,8 @@ struct Draft {
     /// Token index of each mention, for the pronoun rules.
     at: Vec<usize>,
     male: Option<bool>,
+    /// Some mention stands as a side in a result.
+    team: bool,
 }
 
 /// Groups `hits` into entities and links `phrases` and pronouns to them.
@@ -41,8 +43,8 @@ pub(crate) fn link(
     let mut order: Vec<usize> = (0..hits.len()).collect();
     order.sort_by_key(|&h| {
         let hit = &hits[h];
-        let long_person = hit.kind == EntityKind::Person && hit.sure && hit.tokens.len() > 1;
-        (!long_person, h)
+        let long_person = hit.kind == EntityKind::Person && hit.tokens.len() > 1;
+        (hit.doubtful, !long_person, h)
     });
     for h in order {
         let hit = &hits[h];
@@ -64,6 +66,7 @@ pub(crate) fn link(
         });
         let id = match found {
             Some(e) => e,
+            None if hit.doubtful => continue,
             None => {
                 drafts.push(Draft {
                     kind: hit.kind,
@@ -74,6 +77,7 @@ pub(crate) fn link(
                     mentions: Vec::new(),
                     at: Vec::new(),
                     male: None,
+                    team: false,
                 });
                 drafts.len() - 1
             }
@@ -88,6 +92,12 @@ pub(crate) fn link(
             d.kind = hit.kind;
             d.sure = true;
         }
+        // One sense per article: a name that is a side once is a side
+        // throughout ("CHICAGO" in a table and in "Chicago AT Toronto").
+        if hit.team && d.kind == EntityKind::Place {
+            d.kind = EntityKind::Organization;
+        }
+        d.team |= hit.team;
         if d.kind == EntityKind::Person && (words.len() > 1 || d.words > 1) {
             for w in &words {
                 if w.chars().count() > 1 {
@@ -104,6 +114,14 @@ pub(crate) fn link(
         });
         d.at.push(hit.tokens.start);
         hit_entity[h] = id;
+    }
+
+    // A guess that is a side somewhere, and no person's surname, is a side.
+    for d in &mut drafts {
+        if d.team && !d.sure {
+            d.kind = EntityKind::Organization;
+            d.sure = true;
+        }
     }
 
     // Guessed kinds: the words around any mention may settle them.

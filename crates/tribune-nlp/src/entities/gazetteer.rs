@@ -15,6 +15,10 @@ pub(crate) struct Gazetteer {
     pub roles: FxHashSet<&'static str>,
     pub given_names: FxHashSet<&'static str>,
     pub common_words: FxHashSet<&'static str>,
+    /// Countries and their spellings, a subset of `places`: national
+    /// sides keep the country's kind where club sides named after a city
+    /// become organisations.
+    pub countries: FxHashSet<&'static str>,
 }
 
 fn lines(data: &'static str) -> FxHashSet<&'static str> {
@@ -92,17 +96,65 @@ pub(crate) static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     for word in TITLES {
         roles.insert(word);
     }
+    let mut places = lines(include_str!("../../data/places.txt"));
+    places.extend(REGIONS);
+    places.extend(FORMER_AND_HOME_NATIONS);
+    let mut countries = lines(include_str!("../../data/countries.txt"));
+    countries.extend(FORMER_AND_HOME_NATIONS);
     let mut organizations = lines(include_str!("../../data/organizations.txt"));
     organizations.extend(WELL_KNOWN_ORGANIZATIONS);
+    // A place added by hand is no longer also an organisation.
+    organizations.retain(|o| !places.contains(o));
     Gazetteer {
-        places: lines(include_str!("../../data/places.txt")),
+        places,
         demonyms: lines(include_str!("../../data/demonyms.txt")),
         organizations,
         roles,
         given_names: lines(include_str!("../../data/given_names.txt")),
         common_words: lines(include_str!("../../data/common_words.txt")),
+        countries,
     }
 });
+
+/// Continents and regions, which the country lists do not file.
+const REGIONS: &[&str] = &[
+    "europe",
+    "asia",
+    "africa",
+    "oceania",
+    "antarctica",
+    "north america",
+    "south america",
+    "latin america",
+    "central america",
+    "middle east",
+    "far east",
+    "midwest",
+    "balkans",
+    "scandinavia",
+    "siberia",
+    "gaza",
+    "gaza strip",
+];
+
+/// Countries the country lists miss: former states and the nations of
+/// the United Kingdom, whose sides play as countries.
+const FORMER_AND_HOME_NATIONS: &[&str] = &[
+    "yugoslavia",
+    "soviet union",
+    "ussr",
+    "czechoslovakia",
+    "uk",
+    "u.k.",
+    "northern ireland",
+    "republic of ireland",
+    "wales",
+    "scotland",
+    "england",
+    "puerto rico",
+    "faroe islands",
+    "faroes",
+];
 
 /// Institutions news names by one word, which the actor lists miss.
 const WELL_KNOWN_ORGANIZATIONS: &[&str] = &[
@@ -395,6 +447,63 @@ pub(crate) const ORG_HEADS: &[&str] = &[
     "forces",
     "command",
     "team",
+    "newsroom",
+    "desk",
+    "herald",
+    "gazette",
+    "telegraph",
+    "treasury",
+    "airport",
+    "electric",
+    "power",
+    "energy",
+    "oil",
+    "steel",
+    "mining",
+    "mines",
+    "resources",
+    "pharmaceuticals",
+    "medical",
+    "chemicals",
+    "telecom",
+    "communications",
+    "petroleum",
+    "insurance",
+    "financial",
+    "investments",
+    "controls",
+];
+
+/// Last words that make a name an event, a competition or a holiday
+/// ("World Cup", "U.S. Open", "Labor Day").
+pub(crate) const EVENT_HEADS: &[&str] = &[
+    "cup",
+    "open",
+    "championship",
+    "championships",
+    "games",
+    "prix",
+    "trophy",
+    "tour",
+    "olympics",
+    "classic",
+    "series",
+    "bowl",
+    "day",
+    "marathon",
+    "tournament",
+    "masters",
+    "invitational",
+    "rally",
+    "festival",
+    "derby",
+];
+
+/// Words around a side's name in sports results ("Leicestershire beat
+/// Somerset", "Kent v Sussex").
+pub(crate) const RESULT_VERBS: &[&str] = &[
+    "beat", "beats", "defeated", "defeats", "edged", "routed", "thrashed", "crushed", "downed",
+    "drew", "v", "vs", "versus",
 ];
 
 /// First words that make a name an organisation ("Bank of England",

@@ -70,6 +70,7 @@ pub struct Entity {
 pub fn find(text: &str, sentences: &[Sentence]) -> Vec<Entity> {
     let toks = names::prepare(text, sentences);
     let loud = names::shouting(&toks, sentences.len());
+    let tabular = names::tabular(&toks, sentences.len());
     let mut hits: Vec<NameHit> = Vec::new();
     let mut in_name = vec![false; toks.len()];
     let mut appositions = Vec::new();
@@ -94,6 +95,8 @@ pub fn find(text: &str, sentences: &[Sentence]) -> Vec<Entity> {
                             kind,
                             sure: true,
                             role: None,
+                            team: false,
+                            doubtful: false,
                         });
                     }
                 }
@@ -114,6 +117,8 @@ pub fn find(text: &str, sentences: &[Sentence]) -> Vec<Entity> {
                     kind: EntityKind::Misc,
                     sure: true,
                     role: None,
+                    team: false,
+                    doubtful: false,
                 });
                 name.start + 1..name.end
             }
@@ -133,16 +138,30 @@ pub fn find(text: &str, sentences: &[Sentence]) -> Vec<Entity> {
             role = Some(span_of(before));
         }
         let (mut kind, mut sure) = names::classify(&toks, name.clone());
-        let parts = if role.is_some() {
+        // Only places and guesses become sides: a person known by name
+        // or title stays one, and a listed organisation or event keeps
+        // its kind.
+        // Only places and unknown words become sides: a person known by
+        // name or title stays one, and a listed organisation or event
+        // keeps its kind. An unknown word stays a guess, for a person's
+        // full name elsewhere in the article to claim ("Muralitharan 10-0-41-2").
+        let team = role.is_none()
+            && (kind == EntityKind::Place
+                || (!sure && (kind != EntityKind::Person || name.len() == 1)))
+            && names::team_cue(&toks, &tabular, name.clone());
+        if team && kind == EntityKind::Place {
+            kind = EntityKind::Organization;
+        }
+        let mut doubt = false;
+        if role.is_some() {
             if kind != EntityKind::Organization {
                 kind = EntityKind::Person;
                 sure = true;
             }
-            Some((name, kind, sure))
-        } else {
-            keep(&toks, &loud, name, kind, sure)
-        };
-        if let Some((name, kind, sure)) = parts {
+        } else if !team {
+            doubt = doubtful(&toks, &loud, name.clone(), sure);
+        }
+        {
             if let Some(app) = roles::apposition(&toks, name.end)
                 && matches!(kind, EntityKind::Person)
             {
@@ -157,6 +176,8 @@ pub fn find(text: &str, sentences: &[Sentence]) -> Vec<Entity> {
                 kind,
                 sure,
                 role,
+                team,
+                doubtful: doubt,
             });
         }
     }
@@ -165,22 +186,15 @@ pub fn find(text: &str, sentences: &[Sentence]) -> Vec<Entity> {
     coref::link(text, &toks, &hits, &appositions, &phrases)
 }
 
-/// Whether to keep the name `name`, which the rules typed as `kind`
-/// (`sure`: from evidence rather than a default). A guessed name in which
+/// Whether the name `name`, which the rules typed as `kind` (`sure`: from
+/// evidence rather than a default), is doubtful: a guessed name in which
 /// the tagger sees no name at all is most often a capitalised common word
-/// ("Trailing", "Standings"); the tagger's kinds are not used, because on
-/// news they score below the rules' (see `data/README.md`).
-fn keep(
-    toks: &[names::Tok],
-    loud: &[bool],
-    name: std::ops::Range<usize>,
-    kind: EntityKind,
-    sure: bool,
-) -> Option<(std::ops::Range<usize>, EntityKind, bool)> {
-    if !sure && tagger::segments(name.clone(), &tagger::tag(toks, loud, name.clone())).is_empty() {
-        return None;
-    }
-    Some((name, kind, sure))
+/// ("Trailing", "Standings"), unless the article names someone by it in
+/// full ("Shearer" of "Alan Shearer"), which `coref` checks. The tagger's
+/// kinds are not used, because on news they score below the rules' (see
+/// `data/README.md`).
+fn doubtful(toks: &[names::Tok], loud: &[bool], name: std::ops::Range<usize>, sure: bool) -> bool {
+    !sure && tagger::segments(name.clone(), &tagger::tag(toks, loud, name)).is_empty()
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use std::ops::Range;
 
 use super::EntityKind;
-use super::gazetteer::{CONNECTORS, GAZETTEER, NEVER_NAMES, ORG_HEADS, ORG_STARTS};
+use super::gazetteer::{
+    CONNECTORS, EVENT_HEADS, GAZETTEER, NEVER_NAMES, ORG_HEADS, ORG_STARTS, RESULT_VERBS,
+};
 use rustc_hash::FxHashSet;
 
 use crate::Span;
@@ -145,6 +147,12 @@ pub(crate) struct NameHit {
     pub sure: bool,
     /// The role written with it, if any.
     pub role: Option<Span>,
+    /// It stands as a side in a result, which makes every mention of the
+    /// same name a side (a team named after its city).
+    pub team: bool,
+    /// Probably a capitalised common word: kept only as a mention of a
+    /// person named in full elsewhere.
+    pub doubtful: bool,
 }
 
 /// Runs of name words in each sentence, as token ranges.
@@ -159,7 +167,7 @@ pub(crate) fn runs(toks: &[Tok], shouting: &[bool]) -> Vec<Range<usize>> {
     let mut i = 0;
     while i < toks.len() {
         let known = known_phrase(toks, i);
-        if known == 0 && !name_word(toks, i, shouting) {
+        if known == 0 && !name_word(toks, i, shouting) && !initial(toks, i) {
             i += 1;
             continue;
         }
@@ -199,6 +207,23 @@ pub(crate) fn runs(toks: &[Tok], shouting: &[bool]) -> Vec<Range<usize>> {
         i = end;
     }
     out
+}
+
+/// Whether token `i` is an initial opening a person's name ("A. Dale",
+/// "I. Healy"), which would otherwise read as the word "a" or "I".
+fn initial(toks: &[Tok], i: usize) -> bool {
+    let (Some(t), Some(dot), Some(next)) = (toks.get(i), toks.get(i + 1), toks.get(i + 2)) else {
+        return false;
+    };
+    t.cap
+        && t.kind == TokenKind::Word
+        && t.lower.chars().count() == 1
+        && dot.lower == "."
+        && dot.span.start == t.span.end
+        && next.cap
+        && next.kind == TokenKind::Word
+        && next.sentence == t.sentence
+        && !NEVER_NAMES.contains(&next.lower.as_str())
 }
 
 /// How many capitalised words from `i` spell a listed place or
@@ -267,6 +292,13 @@ pub(crate) fn classify(toks: &[Tok], range: Range<usize>) -> (EntityKind, bool) 
     }
     let first = words.first().map_or("", |t| t.lower.as_str());
     let last = words.last().map_or("", |t| t.lower.as_str());
+    if words.len() > 1 && EVENT_HEADS.contains(&last) {
+        return (EntityKind::Misc, true);
+    }
+    // "West Indian", "North American": a nationality with a qualifier.
+    if words.len() > 1 && lookup_kind(last) == Some(EntityKind::Misc) {
+        return (EntityKind::Misc, true);
+    }
     if words.len() > 1 && (ORG_HEADS.contains(&last) || ORG_STARTS.contains(&first)) {
         return (EntityKind::Organization, true);
     }
@@ -291,11 +323,88 @@ pub(crate) fn classify(toks: &[Tok], range: Range<usize>) -> (EntityKind, bool) 
         }
         return (EntityKind::Person, false);
     }
-    if words.len() <= 3 {
+    // People's names are rarely plain words or places: "Minor Counties",
+    // "Dynamo Moscow", "Philadelphia Eagles" are sides and firms.
+    // One plain word may be a name ("Will Carling", "Walter Little"); a
+    // plural or two plain words are not.
+    let word_count = |f: &dyn Fn(&str) -> bool| words.iter().filter(|t| f(&t.lower)).count();
+    let plain = word_count(&|w| g.places.contains(w)) > 0
+        || word_count(&|w| {
+            w.ends_with('s') && w.len() > 3 && is_common(w) && !g.given_names.contains(w)
+        }) > 0
+        || word_count(&|w| w.chars().count() > 1 && is_common(w)) > 1;
+    if words.len() <= 3 && !plain {
         (EntityKind::Person, false)
     } else {
         (EntityKind::Organization, false)
     }
+}
+
+/// Whether each sentence is a line of a results table or a score line:
+/// at least two numbers and no more lower-case words than numbers
+/// ("Pohang 3 Ulsan 2 ( halftime 1-0 )", "CHICAGO 71 64 .526 10").
+pub(crate) fn tabular(toks: &[Tok], sentences: usize) -> Vec<bool> {
+    let mut counts = vec![(0usize, 0usize); sentences];
+    for t in toks {
+        if let Some(c) = counts.get_mut(t.sentence) {
+            match t.kind {
+                TokenKind::Number => c.0 += 1,
+                TokenKind::Word if !t.cap => c.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    counts
+        .iter()
+        .map(|&(numbers, lower)| numbers >= 2 && lower <= numbers)
+        .collect()
+}
+
+/// Whether the name `range` stands as a side in a result: followed by its
+/// score in a table line, or beside a verb of winning ("Leicestershire
+/// beat Somerset", "Kent v Sussex", "Chicago won 5-3"). Countries are
+/// not sides here: national teams keep their country's kind.
+pub(crate) fn team_cue(toks: &[Tok], tabular: &[bool], range: Range<usize>) -> bool {
+    let Some(first) = toks.get(range.start) else {
+        return false;
+    };
+    let sentence = first.sentence;
+    let joined: String = toks[range.clone()]
+        .iter()
+        .map(|t| t.lower.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if GAZETTEER.countries.contains(joined.as_str()) {
+        return false;
+    }
+    let at = |i: usize| toks.get(i).filter(|t| t.sentence == sentence);
+    let after = at(range.end);
+    let before = range.start.checked_sub(1).and_then(at);
+    // A year after a name is a dateline ("NEW YORK 1996-08-30"), not a score.
+    let year =
+        |t: &Tok| t.lower.len() == 4 && (t.lower.starts_with("19") || t.lower.starts_with("20"));
+    if tabular.get(sentence).copied().unwrap_or(false)
+        && after.is_some_and(|t| t.kind == TokenKind::Number && !year(t))
+    {
+        return true;
+    }
+    let verb =
+        |t: Option<&Tok>| t.is_some_and(|t| !t.cap && RESULT_VERBS.contains(&t.lower.as_str()));
+    if verb(before) || verb(after) {
+        return true;
+    }
+    // "drew with X", "lost to X".
+    if let (Some(b), Some(bb)) = (before, range.start.checked_sub(2).and_then(at))
+        && matches!(
+            (bb.lower.as_str(), b.lower.as_str()),
+            ("drew" | "draw", "with") | ("lost" | "losing", "to")
+        )
+    {
+        return true;
+    }
+    // "X won 5-3".
+    after.is_some_and(|t| matches!(t.lower.as_str(), "won" | "lost" | "drew"))
+        && at(range.end + 1).is_some_and(|t| t.kind == TokenKind::Number)
 }
 
 /// The kind a single-word name takes from the words around it, if they
@@ -303,6 +412,31 @@ pub(crate) fn classify(toks: &[Tok], range: Range<usize>) -> (EntityKind, bool) 
 pub(crate) fn context_kind(toks: &[Tok], range: Range<usize>) -> Option<EntityKind> {
     let before = range.start.checked_sub(1).and_then(|i| toks.get(i));
     let after = toks.get(range.end);
+    // "the newspaper Izvestia", "Interfax news agency", "Hamas spokesman".
+    if before.is_some_and(|b| {
+        matches!(
+            b.lower.as_str(),
+            "newspaper" | "daily" | "agency" | "club" | "side" | "team" | "firm"
+        )
+    }) || after.is_some_and(|a| {
+        matches!(
+            a.lower.as_str(),
+            "newspaper"
+                | "daily"
+                | "agency"
+                | "news"
+                | "radio"
+                | "television"
+                | "club"
+                | "newsroom"
+                | "spokesman"
+                | "spokeswoman"
+                | "shares"
+                | "officials"
+        )
+    }) {
+        return Some(EntityKind::Organization);
+    }
     if let Some(b) = before
         && matches!(
             b.lower.as_str(),

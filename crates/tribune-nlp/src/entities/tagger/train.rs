@@ -319,12 +319,7 @@ impl Trainer {
     }
 }
 
-fn feats_of(
-    p: &Prepared,
-    info: &RunInfo,
-    i: usize,
-    prev: usize,
-) -> Vec<String> {
+fn feats_of(p: &Prepared, info: &RunInfo, i: usize, prev: usize) -> Vec<String> {
     let mut out = Vec::new();
     let mut buf = String::new();
     features(&p.toks, &p.loud, info, i, prev, &mut buf, &mut |f| {

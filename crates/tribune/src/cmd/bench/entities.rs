@@ -19,6 +19,9 @@ pub struct EntitiesArgs {
     /// Print this many wrong and missed entities, for error analysis.
     #[arg(long, default_value_t = 0)]
     errors: usize,
+    /// With `--errors`, print the sentence of each listed entity too.
+    #[arg(long)]
+    context: bool,
 }
 
 const TYPES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -191,6 +194,22 @@ pub fn run(args: EntitiesArgs) -> Result<()> {
                 }
             })
         };
+        // The sentence holding token `i`, for `--context`.
+        let sentence_of = |i: usize| {
+            doc.sentences
+                .iter()
+                .find(|&&(s, e)| s <= i && i < e)
+                .map_or(String::new(), |&(s, e)| {
+                    format!("\n    | {}", doc.tokens[s..e].join(" "))
+                })
+        };
+        let context = |i: usize| {
+            if args.context {
+                sentence_of(i)
+            } else {
+                String::new()
+            }
+        };
         let mut predicted = Vec::new();
         for entity in &entities {
             for m in entity
@@ -218,10 +237,11 @@ pub fn run(args: EntitiesArgs) -> Result<()> {
                 shown += 1;
                 let got = predicted.iter().find(|p| p.0 < b && a < p.1);
                 println!(
-                    "missed {} {:?} got {:?}",
+                    "missed {} {:?} got {:?}{}",
                     TYPES[ty],
                     doc.tokens[a..b].join(" "),
-                    got.map(|p| (doc.tokens[p.0..p.1].join(" "), TYPES[p.2]))
+                    got.map(|p| (doc.tokens[p.0..p.1].join(" "), TYPES[p.2])),
+                    context(a)
                 );
             }
         }
@@ -231,7 +251,12 @@ pub fn run(args: EntitiesArgs) -> Result<()> {
                 && !doc.gold.iter().any(|g| g.0 < b && a < g.1)
             {
                 shown += 1;
-                println!("spurious {} {:?}", TYPES[ty], doc.tokens[a..b].join(" "));
+                println!(
+                    "spurious {} {:?}{}",
+                    TYPES[ty],
+                    doc.tokens[a..b].join(" "),
+                    context(a)
+                );
             }
         }
     }

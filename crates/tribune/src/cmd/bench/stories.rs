@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::Utc;
-use tribune_story::{StoryConfig, StoryIndex, features};
+use tribune_story::{StoryConfig, StoryIndex, features_enriched};
 
 use super::Rng;
 
@@ -30,6 +30,8 @@ pub struct StoriesArgs {
 struct Doc {
     story: String,
     text: String,
+    /// ECB+ gives no publication date: only absolute times resolve.
+    enrichment: tribune_nlp::Enrichment,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -88,9 +90,11 @@ pub fn run(args: StoriesArgs) -> Result<()> {
     let mut docs = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let value: serde_json::Value = serde_json::from_str(line)?;
+        let text = value["text"].as_str().unwrap_or_default().to_string();
         docs.push(Doc {
             story: value["story"].as_str().unwrap_or_default().to_string(),
-            text: value["text"].as_str().unwrap_or_default().to_string(),
+            enrichment: tribune_nlp::enrich(&text, None),
+            text,
         });
     }
     let mut config = StoryConfig::default();
@@ -122,7 +126,7 @@ pub fn run(args: StoriesArgs) -> Result<()> {
         let start = Instant::now();
         for &i in &order {
             // ECB+ titles are the first sentence, already in the text.
-            let f = features(None, &docs[i].text);
+            let f = features_enriched(None, &docs[i].text, &docs[i].enrichment);
             let story = match index.best(&f, now) {
                 Some((story, _)) => story,
                 None => {
