@@ -90,6 +90,16 @@ enum Command {
     ///   tribune story 12 --timeline        (events in date order, with their quotes)
     #[command(verbatim_doc_comment)]
     Story(cmd::stories::ShowArgs),
+    /// Run the reader: web pages, a JSON API and feeds, with the poller behind it
+    ///
+    /// Open the address it prints in a browser, add sources (or import an
+    /// OPML file), and stories appear as they are polled.
+    ///
+    /// Examples:
+    ///   tribune serve
+    ///   tribune serve --listen 0.0.0.0:8080 --data-dir /var/lib/tribune
+    #[command(verbatim_doc_comment)]
+    Serve(cmd::serve::Args),
     /// Read quotes, entities, times and events of stored articles that lack them
     ///
     /// `ingest` and `poll` read them as they store each article; this is for
@@ -151,6 +161,7 @@ fn main() -> ExitCode {
         Command::Stories(args) => cmd::stories::list(args),
         Command::Story(args) => cmd::stories::show(args),
         Command::Enrich(args) => cmd::enrich::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Poll(args) => cmd::poll::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };

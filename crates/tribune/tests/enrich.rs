@@ -27,7 +27,9 @@ fn seed_enriched() -> Value {
 }
 
 fn list<'a>(json: &'a Value, key: &str) -> &'a Vec<Value> {
-    json[key].as_array().unwrap_or_else(|| panic!("`{key}` is a list: {json}"))
+    json[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("`{key}` is a list: {json}"))
 }
 
 fn str_of<'a>(value: &'a Value, key: &str) -> &'a str {
@@ -44,13 +46,19 @@ fn seed_quotes_are_attributed_to_the_people_who_said_them() {
             .filter(|q| str_of(q, "speaker").contains(name))
             .count()
     };
-    assert!(by("Witkoff") >= 6, "Witkoff: {}\n{quotes:#?}", by("Witkoff"));
+    assert!(
+        by("Witkoff") >= 6,
+        "Witkoff: {}\n{quotes:#?}",
+        by("Witkoff")
+    );
     assert!(by("Trump") >= 2, "Trump: {}\n{quotes:#?}", by("Trump"));
     assert!(by("Putin") >= 2, "Putin: {}\n{quotes:#?}", by("Putin"));
     for quote in quotes {
         let speaker = str_of(quote, "speaker").to_lowercase();
         assert!(
-            !speaker.contains("cnn") && !speaker.contains("reporter") && !speaker.contains("hjelmgaard"),
+            !speaker.contains("cnn")
+                && !speaker.contains("reporter")
+                && !speaker.contains("hjelmgaard"),
             "{quote}"
         );
     }
@@ -69,14 +77,27 @@ fn seed_people_have_their_roles() {
     let roles = |surname: &str| -> String {
         person(surname)["roles"]
             .as_array()
-            .map(|r| r.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "))
+            .map(|r| {
+                r.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
             .unwrap_or_default()
             .to_lowercase()
     };
     assert!(roles("Trump").contains("president"), "{}", roles("Trump"));
-    assert!(roles("Putin").contains("russian president"), "{}", roles("Putin"));
+    assert!(
+        roles("Putin").contains("russian president"),
+        "{}",
+        roles("Putin")
+    );
     assert!(roles("Witkoff").contains("envoy"), "{}", roles("Witkoff"));
-    assert!(roles("Zelenskyy").contains("ukrainian president"), "{}", roles("Zelenskyy"));
+    assert!(
+        roles("Zelenskyy").contains("ukrainian president"),
+        "{}",
+        roles("Zelenskyy")
+    );
 }
 
 #[test]
@@ -92,7 +113,10 @@ fn seed_times_are_resolved_against_the_publication_date() {
     assert_eq!(str_of(find("thursday"), "start"), "2025-03-13");
     assert_eq!(str_of(find("friday"), "start"), "2025-03-14");
     let sunday = find("sunday morning");
-    assert_eq!((str_of(sunday, "start"), str_of(sunday, "end")), ("2025-03-16", "2025-03-16"));
+    assert_eq!(
+        (str_of(sunday, "start"), str_of(sunday, "end")),
+        ("2025-03-16", "2025-03-16")
+    );
     let last_month = find("last month");
     assert_eq!(
         (str_of(last_month, "start"), str_of(last_month, "end")),
@@ -100,7 +124,10 @@ fn seed_times_are_resolved_against_the_publication_date() {
     );
     let earlier = find("earlier this month");
     assert!(str_of(earlier, "start") >= "2025-03-01", "{earlier}");
-    assert!(str_of(earlier, "end") <= "2025-03-16" && !str_of(earlier, "end").is_empty(), "{earlier}");
+    assert!(
+        str_of(earlier, "end") <= "2025-03-16" && !str_of(earlier, "end").is_empty(),
+        "{earlier}"
+    );
     assert_eq!(str_of(find("this week"), "start"), "2025-03-16");
 }
 
@@ -123,7 +150,10 @@ fn seed_events_separate_the_expected_call_from_the_meeting_that_happened() {
             && names(e).contains("Putin")
             && str_of(e, "start") == "2025-03-16"
     });
-    assert!(call.is_some(), "the expected Trump–Putin call this week: {events:#?}");
+    assert!(
+        call.is_some(),
+        "the expected Trump–Putin call this week: {events:#?}"
+    );
     let meeting = events.iter().find(|e| {
         str_of(e, "kind") == "consult"
             && str_of(e, "modality") == "happened"
@@ -132,7 +162,10 @@ fn seed_events_separate_the_expected_call_from_the_meeting_that_happened() {
             && str_of(e, "place") == "Moscow"
             && str_of(e, "start") == "2025-03-13"
     });
-    assert!(meeting.is_some(), "the Witkoff–Putin meeting in Moscow on Thursday: {events:#?}");
+    assert!(
+        meeting.is_some(),
+        "the Witkoff–Putin meeting in Moscow on Thursday: {events:#?}"
+    );
 }
 
 #[test]
@@ -149,13 +182,23 @@ fn enrich_reads_what_a_bulk_ingest_skipped_and_only_once() {
     );
     let data = dir.join("data");
     let data = data.to_str().unwrap();
-    tribune(["ingest", "--no-enrich", "--data-dir", data, page.to_str().unwrap()]).assert_code(0);
+    tribune([
+        "ingest",
+        "--no-enrich",
+        "--data-dir",
+        data,
+        page.to_str().unwrap(),
+    ])
+    .assert_code(0);
     let first = tribune(["enrich", "--data-dir", data]);
     first.assert_code(0);
     assert!(first.stdout.starts_with("1 article enriched"), "{first:#?}");
     let again = tribune(["enrich", "--data-dir", data]);
     again.assert_code(0);
-    assert!(again.stdout.starts_with("0 articles enriched"), "{again:#?}");
+    assert!(
+        again.stdout.starts_with("0 articles enriched"),
+        "{again:#?}"
+    );
     let all = tribune(["enrich", "--all", "--data-dir", data]);
     assert!(all.stdout.starts_with("1 article enriched"), "{all:#?}");
 }

@@ -2,7 +2,7 @@
 //! Witkoff"), role phrases to the person holding the role, pronouns to the
 //! person they most likely stand for.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::names::{NameHit, Tok, context_kind};
 use super::roles::RolePhrase;
@@ -124,11 +124,33 @@ pub(crate) fn link(
         }
     }
 
+    // In a list, a guess beside a person is a person ("Wood , Loren
+    // Roberts , Steve Stricker").
+    let person_ends: FxHashSet<usize> = hits
+        .iter()
+        .filter(|h| h.sure && h.kind == EntityKind::Person)
+        .map(|h| h.tokens.end)
+        .collect();
+    let person_starts: FxHashSet<usize> = hits
+        .iter()
+        .filter(|h| h.sure && h.kind == EntityKind::Person)
+        .map(|h| h.tokens.start)
+        .collect();
+    let listed = |t: Option<&Tok>| t.is_some_and(|t| matches!(t.lower.as_str(), "," | "and"));
+
     // Guessed kinds: the words around any mention may settle them.
     for (h, hit) in hits.iter().enumerate() {
         let Some(d) = drafts.get_mut(hit_entity[h]) else {
             continue;
         };
+        let r = &hit.tokens;
+        let beside_person =
+            (r.start > 0 && listed(toks.get(r.start - 1)) && person_ends.contains(&(r.start - 1)))
+                || (listed(toks.get(r.end)) && person_starts.contains(&(r.end + 1)));
+        if !d.sure && beside_person && hit.tokens.len() == 1 {
+            d.kind = EntityKind::Person;
+            d.sure = true;
+        }
         if !d.sure
             && let Some(kind) = context_kind(toks, hit.tokens.clone())
         {

@@ -40,7 +40,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         after = last.id;
         let enriched: Vec<(i64, tribune_nlp::Enrichment)> = batch
             .par_iter()
-            .map(|article| (article.id, tribune_nlp::enrich(&article.text, article.published)))
+            .map(|article| {
+                (
+                    article.id,
+                    tribune_nlp::enrich(&article.text, article.published),
+                )
+            })
             .collect();
         let refs: Vec<(i64, &tribune_nlp::Enrichment)> =
             enriched.iter().map(|(id, e)| (*id, e)).collect();
@@ -56,7 +61,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     println!(
         "{done} {articles} enriched in {seconds:.1} s ({:.0}/s); {} in {}",
         done as f64 / seconds.max(1e-9),
-        if args.all { "all articles" } else { "the rest already were" },
+        if args.all {
+            "all articles"
+        } else {
+            "the rest already were"
+        },
         args.data_dir.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -107,7 +107,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// An article, and what `--enrich` read from it.
 type Extracted = (Article, Option<tribune_nlp::EnrichmentView>);
 
-fn extract_one(source: &Source, fetcher: Option<&BlockingFetcher>, args: &Args) -> Result<Extracted> {
+fn extract_one(
+    source: &Source,
+    fetcher: Option<&BlockingFetcher>,
+    args: &Args,
+) -> Result<Extracted> {
     let mut document = input::read(source, fetcher)?;
     if let Some(url) = &args.url {
         document.url = Some(url.clone());

@@ -6,5 +6,6 @@ pub mod extract;
 pub mod ingest;
 pub mod poll;
 pub mod search;
+pub mod serve;
 pub mod source;
 pub mod stories;

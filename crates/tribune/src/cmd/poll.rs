@@ -108,7 +108,7 @@ async fn once(
     Ok(ExitCode::SUCCESS)
 }
 
-fn log_outcome(source: &tribune_store::Source, outcome: &SourceOutcome) {
+pub(crate) fn log_outcome(source: &tribune_store::Source, outcome: &SourceOutcome) {
     match outcome {
         SourceOutcome::Failed(error) => tracing::warn!(source = source.id, %error, "poll failed"),
         SourceOutcome::Read { new, .. } if *new > 0 => {
@@ -128,7 +128,7 @@ fn summary(report: &CycleReport, took: Option<Duration>) -> String {
 
 /// The first SIGINT or SIGTERM stops new work and lets in-flight work
 /// finish; a second one quits at once.
-async fn stop_on_signal(stop: watch::Sender<bool>) {
+pub(crate) async fn stop_on_signal(stop: watch::Sender<bool>) {
     let mut signals = 0;
     loop {
         wait_for_signal().await;

@@ -31,9 +31,15 @@ pub fn run(args: EnrichArgs) -> Result<()> {
         .map(|a| (a.text, a.published))
         .collect();
     if articles.is_empty() {
-        bail!("no article of 100 words or more under {}", args.data.display());
+        bail!(
+            "no article of 100 words or more under {}",
+            args.data.display()
+        );
     }
-    let words: usize = articles.iter().map(|(t, _)| t.split_whitespace().count()).sum();
+    let words: usize = articles
+        .iter()
+        .map(|(t, _)| t.split_whitespace().count())
+        .sum();
     let mean_words = words as f64 / articles.len() as f64;
     let mut best: Option<[Duration; 5]> = None;
     let mut counts = [0usize; 4];
@@ -52,13 +58,10 @@ pub fn run(args: EnrichArgs) -> Result<()> {
             let t4 = Instant::now();
             let happened = events::find(body, &sentences, &found, &said, &times);
             let t5 = Instant::now();
-            for (slot, d) in spent.iter_mut().zip([
-                t1 - clock,
-                t2 - t1,
-                t3 - t2,
-                t4 - t3,
-                t5 - t4,
-            ]) {
+            for (slot, d) in spent
+                .iter_mut()
+                .zip([t1 - clock, t2 - t1, t3 - t2, t4 - t3, t5 - t4])
+            {
                 *slot += d;
             }
             counts[0] += found.len();

@@ -1,0 +1,44 @@
+//! The one error type of the server, and how each kind answers.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// What can go wrong while answering a request.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request is malformed: a bad parameter, an invalid URL.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] tribune_store::Error),
+    /// Anything else that is our fault.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Store(tribune_store::Error::Busy { .. }) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Store(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A plain-text answer; the API and the pages map errors to their own
+/// formats (JSON bodies, HTML pages) before this is reached.
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if self.status().is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        (self.status(), self.to_string()).into_response()
+    }
+}

@@ -1,0 +1,70 @@
+//! Tribune's reader over the store: server-rendered pages for people
+//! ([`pages`]), a JSON API for programs ([`api`]), outgoing RSS, Atom and
+//! JSON feeds ([`feeds`]), and the endpoints operators watch ([`ops`]).
+//!
+//! Handlers are thin: they parse the request, ask the [`Store`] through
+//! [`AppState`], and render. The store is synchronous (SQLite), so every
+//! store call runs on the blocking pool ([`AppState::blocking`]).
+#![deny(missing_docs)]
+
+pub mod api;
+mod error;
+pub mod feeds;
+pub mod ops;
+pub mod pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use tribune_ingest::fetch::Fetcher;
+use tribune_store::Store;
+
+pub use error::Error;
+
+/// What every handler can reach: the store, and the guarded fetcher for
+/// sources users add.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn Store>,
+    fetcher: Fetcher,
+}
+
+impl AppState {
+    /// State over `store`, fetching user-given URLs with `fetcher` (whose
+    /// address policy is the fetch guard).
+    pub fn new(store: Arc<dyn Store>, fetcher: Fetcher) -> AppState {
+        AppState { store, fetcher }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The guarded fetcher.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    /// Runs `work` with the store on the blocking pool: SQLite calls block.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, Error> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || work(&*store))
+            .await
+            .map_err(|err| Error::Internal(format!("a store task failed: {err}")))?
+    }
+}
+
+/// Every route of the reader.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(feeds::routes())
+        .merge(ops::routes())
+        .with_state(state)
+}
