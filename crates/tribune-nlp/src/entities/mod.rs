@@ -202,34 +202,10 @@ mod tests {
     use super::*;
     use crate::text::sentences;
 
-    const SEED: &str = r#"U.S. President Donald Trump and Russian President Vladimir Putin are expected to talk this week amid ongoing ceasefire negotiations in the war between Russia and Ukraine, special envoy Steve Witkoff told CNN Sunday morning.
-
-Putin has said he supports but hasn't yet agreed to a 30-day ceasefire deal brokered by U.S. officials in Saudi Arabia. Ukraine last week backed the agreement.
-
-"I expect that there will be a call with both presidents this week, and we're also continuing to engage and have conversation with the Ukrainians," Witkoff said Sunday, referencing Trump and Putin.
-
-Among the "reservations" Putin said he had about the latest deal were how the ceasefire would be enforced and whether it would allow Ukraine time to build back its armed forces. France and the United Kingdom have offered to provide peacekeeping troops if the U.S. provides support.
-
-Putin has repeatedly spoken about the need to eliminate what he describes as the "root causes" of the war that he started and is now into its fourth year. By this, he means NATO's expansion into Eastern Europe and questioning the very concept of Ukrainian sovereignty. In the news conference, Putin said any ceasefire deal would have to include an end to Western arms supplies to Ukraine.
-
-Witkoff met with Putin in Moscow on Thursday, shortly after the Russian president offered his first official response to the proposed ceasefire.
-
-"It was positive," Witkoff said of their hours-long conversation. "It was a solutions-based discussion."
-
-Witkoff declined to outline details of the negotiations, including which conditions for Russia are or are not on the table. However, Trump's envoy said he believes there may soon be a ceasefire, a crucial first step to bringing this three-year war to close.
-
-He said he anticipates Trump and Putin's prospective call to be "positive" as well.
-
-"As the president said, he really expects there to be some sort of deal in the coming weeks," Witkoff said. "And I believe that that's the case."
-
-Russia and Ukraine continued trading heavy aerial strikes through the weekend and Russia moved closer to ejecting Ukrainian forces from their months-old foothold in the western Russian region of Kursk.
-
-Trump said in a social media post on Friday that there was "a very good chance that this horrible, bloody war can finally come to an end." He also said he had "strongly requested" that Putin not kill the thousands of Ukrainian troops that Russia is pushing out of Kursk.
-
-A conversation between Trump and Putin this week would mark the second publicized call between the two leaders since the beginning of Trump's second term. The two spoke last month about Russia's bloody, ongoing invasion of Ukraine.
-
-Trump during his joint address to Congress earlier this month announced that Ukrainian President Volodymyr Zelenskyy had sent him a letter expressing gratitude for U.S. support in the war, and said he was willing to sign a deal to allow American access to Ukrainian natural resources. The note came after the two leaders had a dramatic dust-up in the Oval Office, over U.S. support for the European country.
-"#;
+    /// The seed story's body (read from shared/seed/, not copied here).
+    fn seed() -> &'static str {
+        crate::test_seed::body()
+    }
 
     fn entity<'e>(entities: &'e [Entity], name: &str) -> &'e Entity {
         entities
@@ -246,7 +222,7 @@ Trump during his joint address to Congress earlier this month announced that Ukr
 
     #[test]
     fn seed_article_people_roles_and_links() {
-        let found = find(SEED, &sentences(SEED));
+        let found = find(seed(), &sentences(seed()));
         let trump = entity(&found, "Donald Trump");
         let putin = entity(&found, "Vladimir Putin");
         let witkoff = entity(&found, "Steve Witkoff");
@@ -265,17 +241,17 @@ Trump during his joint address to Congress earlier this month announced that Ukr
                 e.roles
             );
         }
-        assert!(linked(SEED, witkoff, "Witkoff", MentionForm::Name));
-        assert!(linked(SEED, putin, "Putin", MentionForm::Name));
-        assert!(linked(SEED, trump, "Trump", MentionForm::Name));
+        assert!(linked(seed(), witkoff, "Witkoff", MentionForm::Name));
+        assert!(linked(seed(), putin, "Putin", MentionForm::Name));
+        assert!(linked(seed(), trump, "Trump", MentionForm::Name));
         assert!(linked(
-            SEED,
+            seed(),
             putin,
             "the Russian president",
             MentionForm::Role
         ));
-        assert!(linked(SEED, witkoff, "Trump's envoy", MentionForm::Role));
-        let he = SEED.find("He said he anticipates").unwrap_or(0);
+        assert!(linked(seed(), witkoff, "Trump's envoy", MentionForm::Role));
+        let he = seed().find("He said he anticipates").unwrap_or(0);
         assert!(
             witkoff
                 .mentions
