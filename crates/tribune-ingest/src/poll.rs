@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tribune_model::{Article, ContentKind, Document};
 use tribune_store::{EntryOutcome, PollRecord, Put, Source, Store};
 
@@ -137,6 +137,7 @@ pub struct Poller {
     fetcher: Fetcher,
     config: PollConfig,
     cpu: Arc<Semaphore>,
+    wake: Arc<Notify>,
 }
 
 impl Poller {
@@ -150,7 +151,16 @@ impl Poller {
             fetcher,
             config,
             cpu,
+            wake: Arc::new(Notify::new()),
         }
+    }
+
+    /// A handle that wakes [`Poller::run`] from its sleep between cycles,
+    /// so that a source added meanwhile (due at once) is polled now rather
+    /// than after the wait. A wake during a cycle starts the next one as
+    /// soon as it ends.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
     }
 
     /// One cycle: polls every source due now (every source, if `all`),
@@ -222,6 +232,7 @@ impl Poller {
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = stop.changed() => {}
+                _ = self.wake.notified() => {}
             }
         }
     }

@@ -68,9 +68,7 @@ mod tests {
     /// range of the text, so that views and the store never slice wrongly.
     fn enrich_checked(text: &str) -> Enrichment {
         let found = enrich(text, NaiveDate::from_ymd_opt(2025, 3, 16));
-        let valid = |span: Span| {
-            span.start <= span.end && text.get(span.start..span.end).is_some()
-        };
+        let valid = |span: Span| span.start <= span.end && text.get(span.start..span.end).is_some();
         for quote in &found.quotes {
             assert!(valid(quote.content));
             assert!(quote.cue.is_none_or(valid) && quote.source.is_none_or(valid));
@@ -82,7 +80,13 @@ mod tests {
         assert!(found.times.iter().all(|t| valid(t.span)));
         for event in &found.events {
             assert!(valid(event.trigger) && valid(event.evidence));
-            assert!(event.actors.iter().chain(&event.targets).all(|&id| id < found.entities.len()));
+            assert!(
+                event
+                    .actors
+                    .iter()
+                    .chain(&event.targets)
+                    .all(|&id| id < found.entities.len())
+            );
             assert!(event.time.is_none_or(|i| i < found.times.len()));
         }
         let _ = found.view(text);
@@ -107,7 +111,8 @@ mod tests {
 
     #[test]
     fn a_quote_never_spans_paragraphs_its_marks_do_not_join() {
-        let text = "\"This quote is never closed, Smith said.\n\nA new paragraph starts without a mark.";
+        let text =
+            "\"This quote is never closed, Smith said.\n\nA new paragraph starts without a mark.";
         let found = enrich_checked(text);
         let break_at = text.find("\n\n").unwrap_or(text.len());
         for quote in &found.quotes {
@@ -127,6 +132,10 @@ mod tests {
         enrich_checked(&text);
         // Linear work is well under this even in a debug build; quadratic
         // work on a 1 MiB paragraph would take hours.
-        assert!(started.elapsed() < Duration::from_secs(60), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

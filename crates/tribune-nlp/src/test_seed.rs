@@ -11,7 +11,9 @@ const SEED: &str = concat!(
 
 static BODY: LazyLock<String> = LazyLock::new(|| {
     let bytes = std::fs::read(SEED).unwrap_or_else(|err| {
-        panic!("the seed story is missing: expected {SEED} (shared/seed/ beside the repository): {err}")
+        panic!(
+            "the seed story is missing: expected {SEED} (shared/seed/ beside the repository): {err}"
+        )
     });
     let document = tribune_model::Document::new(bytes);
     match tribune_extract::extract(&document) {

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub mod config;
 mod error;
 pub mod feeds;
 pub mod ops;
@@ -27,13 +28,33 @@ pub use error::Error;
 pub struct AppState {
     store: Arc<dyn Store>,
     fetcher: Fetcher,
+    poll_waker: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl AppState {
     /// State over `store`, fetching user-given URLs with `fetcher` (whose
     /// address policy is the fetch guard).
     pub fn new(store: Arc<dyn Store>, fetcher: Fetcher) -> AppState {
-        AppState { store, fetcher }
+        AppState {
+            store,
+            fetcher,
+            poll_waker: None,
+        }
+    }
+
+    /// The same state, waking the poller through `waker` when a source is
+    /// added (see [`tribune_ingest::poll::Poller::waker`]), so new sources
+    /// are read at once rather than at the poller's next cycle.
+    pub fn with_poll_waker(mut self, waker: Arc<tokio::sync::Notify>) -> AppState {
+        self.poll_waker = Some(waker);
+        self
+    }
+
+    /// Asks the poller, if one runs, to look for due sources now.
+    pub fn poll_soon(&self) {
+        if let Some(waker) = &self.poll_waker {
+            waker.notify_one();
+        }
     }
 
     /// The store.
@@ -61,10 +82,13 @@ impl AppState {
 
 /// Every route of the reader.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(pages::routes())
-        .nest("/api/v1", api::routes())
-        .merge(feeds::routes())
-        .merge(ops::routes())
-        .with_state(state)
+    // Request metrics wrap the finished router, so every route is counted.
+    ops::track(
+        Router::new()
+            .merge(pages::routes())
+            .nest("/api/v1", api::routes())
+            .merge(feeds::routes())
+            .merge(ops::routes())
+            .with_state(state),
+    )
 }

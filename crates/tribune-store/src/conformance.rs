@@ -4,8 +4,8 @@
 use tribune_model::{Article, Provenance};
 
 use crate::{
-    EntryOutcome, NewArticle, NewSource, Placement, PollRecord, Put, SqliteStore, Store,
-    StoryChoice,
+    ArticleFilter, EntryOutcome, NewArticle, NewSource, Placement, PollRecord, Put, SqliteStore,
+    Store, StoryChoice,
 };
 
 fn article(title: &str, text: &str, canonical: Option<&str>) -> Article {
@@ -339,10 +339,16 @@ fn enrichment_suite(store: &dyn Store) {
         panic!("new article");
     };
     let without = article("Ferries return", "Ferries return next week.", None);
-    let Put::New(b) = store.put_article(&NewArticle::new(&without, "b.html")).unwrap() else {
+    let Put::New(b) = store
+        .put_article(&NewArticle::new(&without, "b.html"))
+        .unwrap()
+    else {
         panic!("new article");
     };
-    assert_eq!(store.article(a).unwrap().unwrap().enrichment.as_ref(), Some(&enrichment));
+    assert_eq!(
+        store.article(a).unwrap().unwrap().enrichment.as_ref(),
+        Some(&enrichment)
+    );
     assert_eq!(store.article(b).unwrap().unwrap().enrichment, None);
     let backlog = store.articles_to_enrich(0, false, 10).unwrap();
     assert_eq!(backlog.iter().map(|t| t.id).collect::<Vec<_>>(), [b]);
@@ -351,6 +357,119 @@ fn enrichment_suite(store: &dyn Store) {
     store.set_enrichments(&[(b, &later)]).unwrap();
     assert!(store.articles_to_enrich(0, false, 10).unwrap().is_empty());
     assert_eq!(store.article(b).unwrap().unwrap().enrichment, Some(later));
+}
+
+/// Article listings filter by source, story and time, newest first, in
+/// pages; story listings page the same way.
+fn listing_suite(store: &dyn Store) {
+    let at = |hour: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, 3, 16)
+            .and_then(|d| d.and_hms_opt(hour, 0, 0))
+            .map(|t| t.and_utc())
+            .unwrap()
+    };
+    let (source, _) = store
+        .add_source(&NewSource {
+            url: "https://feed.example/rss".into(),
+            ..NewSource::default()
+        })
+        .unwrap();
+    let mut ids = Vec::new();
+    for (n, story) in [
+        StoryChoice::Start { label: "One" },
+        StoryChoice::Start { label: "Two" },
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let title = format!("Story {n}");
+        let a = article(&title, &format!("{title} text."), None);
+        let new = NewArticle::new(&a, "feed").from_source(source.id);
+        let placed = new.placed(Placement {
+            fingerprint: &[1],
+            copy_of: &[],
+            story,
+            seen_at: at(8 + n as u32),
+        });
+        ids.push(store.put_article(&placed).unwrap().id());
+    }
+    let loose = article("Unplaced", "Unplaced text.", None);
+    let mut new = NewArticle::new(&loose, "loose.html");
+    new.fetched_at = at(20);
+    ids.push(store.put_article(&new).unwrap().id());
+
+    let all = |filter: &ArticleFilter| {
+        store
+            .list_articles(filter, 10, 0)
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(all(&ArticleFilter::default()), [ids[2], ids[1], ids[0]]);
+    let from_source = ArticleFilter {
+        source_id: Some(source.id),
+        ..ArticleFilter::default()
+    };
+    assert_eq!(all(&from_source), [ids[1], ids[0]]);
+    let story = store.article(ids[0]).unwrap().unwrap().story_id;
+    let of_story = ArticleFilter {
+        story_id: story,
+        ..ArticleFilter::default()
+    };
+    assert_eq!(all(&of_story), [ids[0]]);
+    // Placed articles by when they entered the news, others by fetch time.
+    let since = ArticleFilter {
+        since: Some(at(9)),
+        ..ArticleFilter::default()
+    };
+    assert_eq!(all(&since), [ids[2], ids[1]]);
+    let page = store
+        .list_articles(&ArticleFilter::default(), 1, 1)
+        .unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), [ids[1]]);
+    assert!(
+        store
+            .list_articles(&ArticleFilter::default(), 5, 3)
+            .unwrap()
+            .is_empty()
+    );
+
+    let stories = store.stories_page(None, 1, 0).unwrap();
+    assert_eq!(stories.len(), 1);
+    assert_eq!(stories[0].label, "Two");
+    assert_eq!(store.stories_page(None, 5, 1).unwrap()[0].label, "One");
+    assert!(store.stories_page(None, 5, 2).unwrap().is_empty());
+}
+
+#[test]
+fn sqlite_listings() {
+    listing_suite(&SqliteStore::open_in_memory().unwrap());
+}
+
+/// How many stories hold articles, as the reader's metrics report.
+fn count_stories_suite(store: &dyn Store) {
+    let unplaced = article("Unplaced", "Unplaced text.", None);
+    store
+        .put_article(&NewArticle::new(&unplaced, "unplaced"))
+        .unwrap();
+    assert_eq!(store.count_stories().unwrap(), 0);
+    let placed = article("Placed", "Placed text.", None);
+    let placement = |label| Placement {
+        fingerprint: &[],
+        copy_of: &[],
+        story: StoryChoice::Start { label },
+        seen_at: chrono::Utc::now(),
+    };
+    store
+        .put_article(&NewArticle::new(&placed, "placed").placed(placement("Placed")))
+        .unwrap();
+    assert_eq!(store.count_stories().unwrap(), 1);
+}
+
+#[test]
+fn sqlite_count_stories() {
+    count_stories_suite(&SqliteStore::open_in_memory().unwrap());
 }
 
 #[test]

@@ -42,7 +42,9 @@ pub use error::{Error, Result};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
 pub use story::{GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary};
-pub use types::{ArticleText, NewArticle, Put, SearchHit, StoredArticle, content_hash};
+pub use types::{
+    ArticleFilter, ArticleText, NewArticle, Put, SearchHit, StoredArticle, content_hash,
+};
 
 /// What every storage back end offers. Implementations are shared between
 /// threads; each call is its own transaction.
@@ -114,6 +116,9 @@ pub trait Store: Send + Sync {
     /// One story, if it exists.
     fn story(&self, id: i64) -> Result<Option<StorySummary>>;
 
+    /// How many stories hold articles.
+    fn count_stories(&self) -> Result<u64>;
+
     /// A story's articles, by copy group, each group in order of arrival.
     fn story_articles(&self, id: i64) -> Result<Vec<StoryArticle>>;
 
@@ -139,12 +144,7 @@ pub trait Store: Send + Sync {
     /// Up to `limit` articles with ids above `after`, in id order, that
     /// have no enrichment yet (or all of them, with `all`): the backlog of
     /// `tribune enrich`. Each comes with its text and publication date.
-    fn articles_to_enrich(
-        &self,
-        after: i64,
-        all: bool,
-        limit: usize,
-    ) -> Result<Vec<ArticleText>>;
+    fn articles_to_enrich(&self, after: i64, all: bool, limit: usize) -> Result<Vec<ArticleText>>;
 
     /// Records what the NLP stage read from stored articles, in one
     /// transaction.
@@ -159,6 +159,24 @@ pub trait Store: Send + Sync {
         since: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<IndexedArticle>>;
+
+    /// Up to `limit` articles matching `filter`, the most recently stored
+    /// first, skipping the first `offset`: pages of a listing.
+    fn list_articles(
+        &self,
+        filter: &ArticleFilter,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StoredArticle>>;
+
+    /// Like [`stories`](Store::stories), skipping the first `offset`: pages
+    /// of the listing.
+    fn stories_page(
+        &self,
+        since: Option<DateTime<Utc>>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>>;
 }
 
 #[cfg(test)]

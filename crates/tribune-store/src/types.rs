@@ -1,9 +1,9 @@
 //! What goes into the store and what comes out.
 
-use tribune_nlp::Enrichment;
 use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 use tribune_model::{Article, Provenance};
+use tribune_nlp::Enrichment;
 
 use crate::story::Placement;
 
@@ -156,4 +156,16 @@ pub struct ArticleText {
     pub text: String,
     /// The publication date.
     pub published: Option<NaiveDate>,
+}
+
+/// Which articles a listing wants; every filter given must match.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    /// Only articles taken from this polled source.
+    pub source_id: Option<i64>,
+    /// Only articles of this story.
+    pub story_id: Option<i64>,
+    /// Only articles that entered the news (or, not yet placed in a story,
+    /// were fetched) at or after this time.
+    pub since: Option<DateTime<Utc>>,
 }

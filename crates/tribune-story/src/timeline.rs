@@ -2,8 +2,8 @@
 //! same event reported by several articles shown once with all of them.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use rustc_hash::FxHashMap;
+use serde::Serialize;
 use tribune_nlp::Enrichment;
 use tribune_nlp::entities::EntityKind;
 use tribune_nlp::events::{EventKind, Modality};
@@ -97,7 +97,13 @@ pub fn timeline(articles: &[TimelineArticle<'_>]) -> Vec<TimelineEntry> {
                 (None, Some(published)) => (Some(published), Some(published), DatedBy::Publication),
                 (None, None) => (None, None, DatedBy::Undated),
             };
-            let key = merge_key(event.kind, &event.actors, &event.targets, start, &event.evidence);
+            let key = merge_key(
+                event.kind,
+                &event.actors,
+                &event.targets,
+                start,
+                &event.evidence,
+            );
             if let Some(&found) = keys.get(&key) {
                 let entry = &mut entries[found];
                 if entry.article != article.id && !entry.also_in.contains(&article.id) {
@@ -239,8 +245,21 @@ mod tests {
 
     #[test]
     fn a_surname_means_the_one_full_name_it_ends() {
-        let map = canonical_names(["Steve Witkoff", "Witkoff", "Putin", "Kim Jong Un", "Un", "Jo Un"].into_iter());
-        assert_eq!(map.get("Witkoff").map(String::as_str), Some("Steve Witkoff"));
+        let map = canonical_names(
+            [
+                "Steve Witkoff",
+                "Witkoff",
+                "Putin",
+                "Kim Jong Un",
+                "Un",
+                "Jo Un",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            map.get("Witkoff").map(String::as_str),
+            Some("Steve Witkoff")
+        );
         // Two full names end with "Un": neither is chosen.
         assert_eq!(map.get("Un"), None);
         assert_eq!(map.get("Putin"), None);
@@ -257,15 +276,33 @@ mod tests {
             meeting(earlier, "2025-03-06"),
         );
         let entries = timeline(&[
-            TimelineArticle { id: 1, published: day("2025-03-16"), text: first, enrichment: &a },
-            TimelineArticle { id: 2, published: day("2025-03-17"), text: later, enrichment: &b },
-            TimelineArticle { id: 3, published: day("2025-03-09"), text: earlier, enrichment: &c },
+            TimelineArticle {
+                id: 1,
+                published: day("2025-03-16"),
+                text: first,
+                enrichment: &a,
+            },
+            TimelineArticle {
+                id: 2,
+                published: day("2025-03-17"),
+                text: later,
+                enrichment: &b,
+            },
+            TimelineArticle {
+                id: 3,
+                published: day("2025-03-09"),
+                text: earlier,
+                enrichment: &c,
+            },
         ]);
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].start, day("2025-03-06"));
         assert_eq!(entries[0].article, 3);
         assert_eq!(entries[1].start, day("2025-03-13"));
-        assert_eq!((entries[1].article, entries[1].also_in.as_slice()), (1, &[2][..]));
+        assert_eq!(
+            (entries[1].article, entries[1].also_in.as_slice()),
+            (1, &[2][..])
+        );
         assert_eq!(entries[1].actors, ["Alice"]);
         assert_eq!(entries[1].targets, ["Bob"]);
         assert_eq!(entries[1].dated_by, DatedBy::Text);

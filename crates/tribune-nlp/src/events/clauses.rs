@@ -117,9 +117,32 @@ const BASE_FORM_AFTER: &[&str] = &[
 
 /// Words that can be the subject right before a present-tense verb.
 const SUBJECT_WORDS: &[&str] = &[
-    "he", "she", "it", "who", "which", "that", "also", "still", "now", "often", "never", "again",
-    "reportedly", "president", "government", "minister", "ministry", "official", "spokesman",
-    "spokeswoman", "spokesperson", "army", "military", "company", "police", "court",
+    "he",
+    "she",
+    "it",
+    "who",
+    "which",
+    "that",
+    "also",
+    "still",
+    "now",
+    "often",
+    "never",
+    "again",
+    "reportedly",
+    "president",
+    "government",
+    "minister",
+    "ministry",
+    "official",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "army",
+    "military",
+    "company",
+    "police",
+    "court",
 ];
 
 /// Words that may stand between a verb and its object: "met with Putin",
@@ -273,7 +296,19 @@ pub(super) fn read(
             // not the one acting.
             let governed = matches!(
                 preposition.as_deref(),
-                Some("to" | "with" | "for" | "of" | "from" | "by" | "against" | "about" | "on" | "at" | "in" | "into")
+                Some(
+                    "to" | "with"
+                        | "for"
+                        | "of"
+                        | "from"
+                        | "by"
+                        | "against"
+                        | "about"
+                        | "on"
+                        | "at"
+                        | "in"
+                        | "into"
+                )
             );
             if span.end <= trigger.start {
                 if governed {

@@ -1,10 +1,99 @@
-//! Being built.
+//! The REST API under `/api/v1`: stories, articles, search and sources as
+//! JSON, described by an OpenAPI 3 document at `/api/v1/openapi.json`.
+//!
+//! Every failure, whether a handler's, a rejected parameter, an unknown
+//! route or a wrong method, answers with one body:
+//! `{"error": {"status": 404, "code": "not_found", "message": "..."}}`.
+//! Listings take `limit` (1 to 100, default 20) and `offset`, and say
+//! where the next page starts (`next_offset`, absent on the last page).
+//! The shapes follow the CLI's `--format json` output.
 
+mod articles;
+mod error;
+mod extract;
+mod params;
+mod search;
+mod sources;
+mod stories;
+
+#[cfg(test)]
+mod tests;
+
+use axum::Json;
 use axum::Router;
+use axum::routing::get;
+use serde::Serialize;
+use utoipa::OpenApi;
+
+pub use error::{ApiError, ErrorBody, ErrorDetail};
 
 use crate::AppState;
 
-/// The routes of this part of the reader.
+/// The OpenAPI document of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tribune API",
+        description = "Stories, articles, search and sources of a Tribune news desk.",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    paths(
+        stories::list,
+        stories::show,
+        stories::timeline_of,
+        articles::list,
+        articles::show,
+        search::search,
+        sources::list,
+        sources::show,
+        sources::add,
+        sources::remove,
+        openapi,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    tags(
+        (name = "stories", description = "Stories: articles about one event, with their copies"),
+        (name = "articles", description = "Stored articles"),
+        (name = "search", description = "Full-text search"),
+        (name = "sources", description = "The feeds and pages Tribune polls"),
+        (name = "meta", description = "This document"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The routes of the API, to be nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/stories", get(stories::list))
+        .route("/stories/{id}", get(stories::show))
+        .route("/stories/{id}/timeline", get(stories::timeline_of))
+        .route("/articles", get(articles::list))
+        .route("/articles/{id}", get(articles::show))
+        .route("/search", get(search::search))
+        .route("/sources", get(sources::list).post(sources::add))
+        .route("/sources/{id}", get(sources::show).delete(sources::remove))
+        .route("/openapi.json", get(openapi))
+        .fallback(error::unknown_route)
+        .layer(axum::middleware::map_response(error::json_errors))
+}
+
+/// This API's OpenAPI 3 document.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json"))
+)]
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The name serde gives an enum value (`"statement"`, `"happened"`): the
+/// NLP types' own spelling, so the API says what the CLI's JSON says.
+fn serde_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
 }

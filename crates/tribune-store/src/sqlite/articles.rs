@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::Result;
-use crate::types::{ArticleText, NewArticle, Put, StoredArticle, content_hash};
+use crate::types::{ArticleFilter, ArticleText, NewArticle, Put, StoredArticle, content_hash};
 
 /// The stored article with the same content or canonical URL, if any.
 /// Two lookups, each on its own index (an `OR` of the two would scan).
@@ -99,6 +99,48 @@ pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<
         "SELECT {COLUMNS} FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2"
     ))?;
     let rows = statement.query_map(params![id, limit], read_row)?;
+    rows.map(|row| row?.into_article()).collect()
+}
+
+/// Up to `limit` articles matching `filter`, newest id first, after
+/// skipping `offset`. Only the filters given enter the SQL, so each shape
+/// of query gets the index that suits it (`?1 IS NULL OR ...` would not).
+pub(super) fn list(
+    connection: &Connection,
+    filter: &ArticleFilter,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<StoredArticle>> {
+    let mut conditions = Vec::new();
+    let mut values: Vec<i64> = Vec::new();
+    if let Some(source) = filter.source_id {
+        values.push(source);
+        conditions.push(format!("source_id = ?{}", values.len()));
+    }
+    if let Some(story) = filter.story_id {
+        values.push(story);
+        conditions.push(format!("story_id = ?{}", values.len()));
+    }
+    if let Some(since) = filter.since {
+        values.push(since.timestamp());
+        // Unplaced articles have no `seen_at`: their fetch time stands in.
+        conditions.push(format!(
+            "coalesce(seen_at, CAST(strftime('%s', fetched_at) AS INTEGER)) >= ?{}",
+            values.len()
+        ));
+    }
+    let clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    values.push(i64::try_from(limit).unwrap_or(i64::MAX));
+    values.push(i64::try_from(offset).unwrap_or(i64::MAX));
+    let (limit_at, offset_at) = (values.len() - 1, values.len());
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM articles {clause} ORDER BY id DESC LIMIT ?{limit_at} OFFSET ?{offset_at}"
+    ))?;
+    let rows = statement.query_map(rusqlite::params_from_iter(values), read_row)?;
     rows.map(|row| row?.into_article()).collect()
 }
 

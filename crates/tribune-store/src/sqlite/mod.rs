@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::index::{Entry, SearchIndex};
 use crate::source::{EntryOutcome, NewSource, PollRecord, Source};
 use crate::story::{GroupMember, IndexedArticle, StoryArticle, StorySummary};
-use crate::types::{ArticleText, NewArticle, Put, SearchHit, StoredArticle};
+use crate::types::{ArticleFilter, ArticleText, NewArticle, Put, SearchHit, StoredArticle};
 
 /// A [`Store`] in a data directory: the SQLite database `tribune.db` and
 /// the search index in `index/`.
@@ -215,11 +215,15 @@ impl Store for SqliteStore {
     }
 
     fn stories(&self, since: Option<DateTime<Utc>>, limit: usize) -> Result<Vec<StorySummary>> {
-        stories::summaries(&self.connection(), since, limit)
+        stories::summaries_from(&self.connection(), since, limit, 0)
     }
 
     fn story(&self, id: i64) -> Result<Option<StorySummary>> {
         stories::summary(&self.connection(), id)
+    }
+
+    fn count_stories(&self) -> Result<u64> {
+        stories::count(&self.connection())
     }
 
     fn story_articles(&self, id: i64) -> Result<Vec<StoryArticle>> {
@@ -250,12 +254,7 @@ impl Store for SqliteStore {
         stories::newest_seen(&self.connection())
     }
 
-    fn articles_to_enrich(
-        &self,
-        after: i64,
-        all: bool,
-        limit: usize,
-    ) -> Result<Vec<ArticleText>> {
+    fn articles_to_enrich(&self, after: i64, all: bool, limit: usize) -> Result<Vec<ArticleText>> {
         articles::to_enrich(&self.connection(), after, all, limit)
     }
 
@@ -270,5 +269,23 @@ impl Store for SqliteStore {
         limit: usize,
     ) -> Result<Vec<IndexedArticle>> {
         stories::indexed(&self.connection(), after, since, limit)
+    }
+
+    fn list_articles(
+        &self,
+        filter: &ArticleFilter,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StoredArticle>> {
+        articles::list(&self.connection(), filter, limit, offset)
+    }
+
+    fn stories_page(
+        &self,
+        since: Option<DateTime<Utc>>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
+        stories::summaries_from(&self.connection(), since, limit, offset)
     }
 }

@@ -104,20 +104,22 @@ fn recount(tx: &Transaction<'_>, story: i64) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn summaries(
+pub(super) fn summaries_from(
     connection: &rusqlite::Connection,
     since: Option<DateTime<Utc>>,
     limit: usize,
+    offset: usize,
 ) -> Result<Vec<StorySummary>> {
     let mut statement = connection.prepare_cached(
         "SELECT id, label, first_seen, last_seen, article_count FROM stories
          WHERE article_count > 0 AND last_seen >= ?1
-         ORDER BY last_seen DESC, id DESC LIMIT ?2",
+         ORDER BY last_seen DESC, id DESC LIMIT ?2 OFFSET ?3",
     )?;
     let rows = statement.query_map(
         params![
             since.map_or(i64::MIN, |t| t.timestamp()),
-            i64::try_from(limit).unwrap_or(i64::MAX)
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(offset).unwrap_or(i64::MAX)
         ],
         summary_row,
     )?;
@@ -132,6 +134,14 @@ fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
         last_seen: time(row.get(3)?),
         article_count: row.get(4)?,
     })
+}
+
+/// Stories holding articles; emptied ones (merged away) are not counted.
+pub(super) fn count(connection: &rusqlite::Connection) -> Result<u64> {
+    let n: i64 = connection
+        .prepare_cached("SELECT count(*) FROM stories WHERE article_count > 0")?
+        .query_row([], |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 pub(super) fn summary(connection: &rusqlite::Connection, id: i64) -> Result<Option<StorySummary>> {

@@ -1,6 +1,7 @@
 //! `tribune serve`: the reader in a browser, with the poller running
 //! behind it.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,54 +10,114 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use tokio::sync::watch;
-use tribune_ingest::fetch::Fetcher;
+use tribune_ingest::fetch::{FetchConfig, Fetcher};
 use tribune_ingest::pipeline::Pipeline;
 use tribune_ingest::poll::{PollConfig, Poller};
 use tribune_server::AppState;
+use tribune_server::config::{self, FetchLayer, Settings};
 use tribune_store::{SqliteStore, Store};
 
-use crate::fetching::FetchArgs;
-
 /// The options of `tribune serve`; its help text is on the subcommand.
+/// Each option can also be set in `tribune.toml` or a `TRIBUNE_*`
+/// variable (see `tribune_server::config`); flags win over both.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The address to listen on.
-    #[arg(long, env = "TRIBUNE_LISTEN", default_value = "127.0.0.1:8080")]
-    listen: SocketAddr,
-    /// Serve only: do not poll the sources.
+    /// Read settings from this TOML file [default: tribune.toml in the
+    /// data directory, if there] [env: TRIBUNE_CONFIG]
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// The address to listen on [default: 127.0.0.1:8080] [env: TRIBUNE_LISTEN]
+    #[arg(long)]
+    listen: Option<SocketAddr>,
+    /// The reader's public URL, for the absolute links of feeds (e.g.
+    /// `https://news.example.org`); without it, each request's Host header
+    /// is used [env: TRIBUNE_BASE_URL]
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Serve only: do not poll the sources [env: TRIBUNE_POLL=false]
     #[arg(long)]
     no_poll: bool,
-    #[command(flatten)]
-    fetch: FetchArgs,
-    /// Where Tribune keeps its database.
-    #[arg(long, env = "TRIBUNE_DATA_DIR", default_value = "tribune-data")]
-    data_dir: PathBuf,
+    /// Allow fetching from loopback, private and link-local addresses
+    /// (refused by default, so that a feed URL cannot reach inside the
+    /// network) [env: TRIBUNE_ALLOW_PRIVATE_ADDRESSES]
+    #[arg(long)]
+    allow_private_addresses: bool,
+    /// Allow one HOST:PORT even when private addresses are refused (a
+    /// local feed bridge); repeatable [env: TRIBUNE_ALLOW_HOSTS,
+    /// comma-separated]
+    #[arg(long = "allow-host", value_name = "HOST:PORT")]
+    allowed_hosts: Vec<String>,
+    /// At most this many requests at once to one host [default: 4]
+    /// [env: TRIBUNE_PER_HOST]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    per_host: Option<u16>,
+    /// Where Tribune keeps its database [default: tribune-data]
+    /// [env: TRIBUNE_DATA_DIR]
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+impl Args {
+    /// What the flags set; an absent flag leaves the file's or the
+    /// environment's value.
+    fn settings(&self) -> Settings {
+        Settings {
+            listen: self.listen,
+            data_dir: self.data_dir.clone(),
+            base_url: self.base_url.clone(),
+            poll: self.no_poll.then_some(false),
+            fetch: FetchLayer {
+                allow_private_addresses: self.allow_private_addresses.then_some(true),
+                allowed_hosts: (!self.allowed_hosts.is_empty()).then(|| self.allowed_hosts.clone()),
+                per_host: self.per_host,
+            },
+        }
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.data_dir).with_context(|| {
+    // Only Tribune's variables, and only those that are text: the others
+    // are no concern of the configuration.
+    let env: HashMap<String, String> = std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
+        .filter(|(name, _)| name.starts_with("TRIBUNE_"))
+        .collect();
+    let config = config::load(args.settings(), args.config.as_deref(), &env, |path| {
+        std::fs::read_to_string(path)
+    })?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data directory {}",
-            args.data_dir.display()
+            config.data_dir.display()
         )
     })?;
-    let store =
-        Arc::new(SqliteStore::open(&args.data_dir).with_context(|| {
-            format!("cannot open the data directory {}", args.data_dir.display())
-        })?);
+    let store = Arc::new(SqliteStore::open(&config.data_dir).with_context(|| {
+        format!(
+            "cannot open the data directory {}",
+            config.data_dir.display()
+        )
+    })?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let fetcher = Fetcher::new(&args.fetch.config(Duration::from_secs(20)))?;
+    let fetcher = Fetcher::new(&FetchConfig {
+        timeout: Duration::from_secs(20),
+        allow_private_addresses: config.fetch.allow_private_addresses,
+        allowed_hosts: config.fetch.allowed_hosts.clone(),
+        per_host: usize::from(config.fetch.per_host),
+        ..FetchConfig::default()
+    })?;
     runtime.block_on(async {
         let (stop_tx, stop) = watch::channel(false);
         tokio::spawn(crate::cmd::poll::stop_on_signal(stop_tx));
-        let poller = if args.no_poll {
+        let mut state = AppState::new(store.clone() as Arc<dyn Store>, fetcher.clone());
+        let poller = if !config.poll {
             None
         } else {
             let pipeline = Arc::new(Pipeline::open(store.clone())?);
             let poller = Poller::new(pipeline, fetcher.clone(), PollConfig::default());
+            state = state.with_poll_waker(poller.waker());
             let stop = stop.clone();
             Some(tokio::spawn(async move {
                 let result = poller
@@ -71,13 +132,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 }
             }))
         };
-        let state = AppState::new(store.clone() as Arc<dyn Store>, fetcher);
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(config.listen)
             .await
-            .with_context(|| format!("cannot listen on {}; is another server running there? pick another with --listen", args.listen))?;
+            .with_context(|| format!("cannot listen on {}; is another server running there? pick another with --listen", config.listen))?;
         eprintln!("Tribune is serving http://{}/ (Ctrl-C to stop)", listener.local_addr()?);
         let mut shutdown = stop.clone();
-        axum::serve(listener, tribune_server::router(state))
+        let mut app = tribune_server::router(state);
+        if let Some(base) = config.base_url.clone() {
+            app = app.layer(axum::Extension(base));
+        }
+        axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 let _ = shutdown.wait_for(|stopped| *stopped).await;
             })

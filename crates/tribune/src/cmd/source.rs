@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
-use tribune_ingest::fetch::{Fetcher, Request, Response, normalize_url};
-use tribune_ingest::{discover, feed, opml, schedule};
+use tribune_ingest::fetch::{Fetcher, normalize_url};
+use tribune_ingest::{discover, opml, schedule};
 use tribune_store::{NewSource, Source, SqliteStore, Store};
 
 use crate::fetching::FetchArgs;
@@ -129,7 +129,7 @@ fn add(
             category: category.clone(),
         };
         if !no_discover {
-            match runtime.block_on(find_feed(&fetcher, url)) {
+            match runtime.block_on(discover::find_feed(&fetcher, url)) {
                 Ok(found) => {
                     if found.url != *url {
                         println!("{url}: the page announces the feed {}", found.url);
@@ -171,54 +171,6 @@ fn check_url(url: &str) -> Result<String> {
             "`{url}` cannot be a source; give the feed's full address, e.g. https://example.com/rss"
         )
     })
-}
-
-/// What fetching a URL to be added found.
-struct Found {
-    url: String,
-    is_feed: bool,
-    title: Option<String>,
-    site_url: Option<String>,
-}
-
-async fn find_feed(fetcher: &Fetcher, url: &str) -> Result<Found> {
-    let fetched = fetch(fetcher, url).await?;
-    let content_type = fetched.content_type.as_deref();
-    if let Ok(feed) = feed::parse(&fetched.body, content_type, &fetched.url) {
-        return Ok(Found {
-            url: url.to_string(),
-            is_feed: true,
-            title: feed.title,
-            site_url: feed.site_url,
-        });
-    }
-    let html = feed::to_utf8(&fetched.body, content_type);
-    for link in discover::feed_links(&html, &fetched.url) {
-        let Ok(linked) = fetch(fetcher, &link).await else {
-            continue;
-        };
-        if let Ok(feed) = feed::parse(&linked.body, linked.content_type.as_deref(), &linked.url) {
-            return Ok(Found {
-                url: link,
-                is_feed: true,
-                title: feed.title,
-                site_url: feed.site_url.or(Some(fetched.url.clone())),
-            });
-        }
-    }
-    Ok(Found {
-        url: url.to_string(),
-        is_feed: false,
-        title: None,
-        site_url: Some(fetched.url),
-    })
-}
-
-async fn fetch(fetcher: &Fetcher, url: &str) -> Result<tribune_ingest::fetch::Fetched> {
-    match fetcher.fetch(Request::get(url)).await? {
-        Response::Fresh(fetched) => Ok(fetched),
-        Response::NotModified { .. } => bail!("{url}: 304 to an unconditional request"),
-    }
 }
 
 /// One line of `tribune source list --format json`.

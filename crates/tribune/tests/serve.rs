@@ -1,0 +1,347 @@
+//! End to end: `tribune serve` started on a free port, a site followed
+//! through the web form (its feed discovered on a news server this test
+//! runs on 127.0.0.1), its story appearing on the front page, the story and
+//! article pages rendering it, and the server stopped with SIGTERM.
+
+mod util;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use util::{TRIBUNE, TestDir};
+
+/// The body of article `n`: a few paragraphs of news with a quote.
+fn story(n: usize) -> String {
+    let mut html = format!(
+        "<p>Rescue teams reached the last villages cut off by the landslide in the Orla \
+         valley on Sunday, officials said, as rain eased and roads reopened (update {n}).</p>\
+         <p>\"We will not stop until every family is safe,\" said Maria Keller, the regional \
+         governor, at a briefing in the valley.</p>"
+    );
+    for i in 0..4 {
+        html.push_str(&format!(
+            "<p>Crews cleared mud from the main road for a {i} day, and engineers inspected \
+             the bridges below the slope before the first trucks of supplies went through.</p>"
+        ));
+    }
+    html
+}
+
+async fn home() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html")],
+        "<html><head><title>Valley News</title>\
+         <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head>\
+         <body><h1>Valley News</h1></body></html>",
+    )
+        .into_response()
+}
+
+async fn feed(State(addr): State<SocketAddr>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/rss+xml")],
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Valley News</title>\
+             <link>http://{addr}/</link>\
+             <item><title>Rescuers reach cut-off villages after landslide</title>\
+             <link>http://{addr}/articles/1</link><guid>landslide-1</guid>\
+             <pubDate>Mon, 17 Mar 2025 08:00:00 GMT</pubDate>\
+             <description>Teaser</description></item></channel></rss>"
+        ),
+    )
+        .into_response()
+}
+
+async fn article(Path(n): Path<usize>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html")],
+        format!(
+            "<html><head><title>Rescuers reach cut-off villages after landslide</title>\
+             <meta property=\"og:site_name\" content=\"Valley News\"></head><body><article>\
+             <h1>Rescuers reach cut-off villages after landslide</h1>{}</article></body></html>",
+            story(n)
+        ),
+    )
+        .into_response()
+}
+
+/// Starts the news server on a thread of its own; it lives as long as the
+/// test process.
+fn news_server() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let app = Router::new()
+                .route("/", get(home))
+                .route("/feed.xml", get(feed))
+                .route("/articles/{n}", get(article))
+                .with_state(addr);
+            tx.send(addr).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// One HTTP/1.1 exchange over a fresh connection: status, headers (lower
+/// case) and body.
+struct Answer {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+fn http(addr: SocketAddr, method: &str, path: &str, form: Option<&str>) -> Answer {
+    let mut stream = TcpStream::connect(addr).expect("cannot connect to tribune serve");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(form) = form {
+        request.push_str(&format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            form.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(form.unwrap_or(""));
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = head.to_ascii_lowercase();
+    let body = if headers.contains("transfer-encoding: chunked") {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, tail)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || tail.len() < size {
+            break;
+        }
+        out.push_str(&tail[..size]);
+        rest = tail[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// The first `/prefix/N` link in `html`.
+fn first_link(html: &str, prefix: &str) -> Option<String> {
+    let start = html.find(&format!("href=\"{prefix}"))? + "href=\"".len();
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].to_string())
+}
+
+/// The server, its address (read from what it prints) and everything it
+/// has printed to stderr so far.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn start(data: &str, news: SocketAddr) -> Server {
+    let mut child = Command::new(TRIBUNE)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
+        .arg(format!("--allow-host=127.0.0.1:{}", news.port()))
+        .env("TRIBUNE_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start tribune serve");
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let pipe = child.stderr.take().unwrap();
+    let log = Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            // "Tribune is serving http://127.0.0.1:PORT/ (Ctrl-C to stop)"
+            if let Some(addr) = line
+                .split("http://")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|addr| addr.parse::<SocketAddr>().ok())
+            {
+                let _ = tx.send(addr);
+            }
+            log.lock().unwrap().push_str(&line);
+            log.lock().unwrap().push('\n');
+        }
+    });
+    let addr = match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(addr) => addr,
+        Err(_) => {
+            let _ = child.kill();
+            panic!(
+                "tribune serve did not say where it listens: {}",
+                stderr.lock().unwrap()
+            );
+        }
+    };
+    Server {
+        child,
+        addr,
+        stderr,
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_site_followed_through_the_web_form_shows_up_as_a_story() {
+    let news = news_server();
+    let dir = TestDir::new("serve");
+    let data = dir.join("data");
+    let mut server = start(data.to_str().unwrap(), news);
+    let addr = server.addr;
+
+    // An empty desk says how to start.
+    let front = http(addr, "GET", "/", None);
+    assert_eq!(front.status, 200, "{}", front.body);
+    assert!(
+        front.headers.contains("content-security-policy"),
+        "{}",
+        front.headers
+    );
+    assert!(front.body.contains("Welcome to Tribune"), "{}", front.body);
+
+    // Follow the site; its feed is discovered, and the answer redirects.
+    let form = format!("url=http%3A%2F%2F127.0.0.1%3A{}%2F", news.port());
+    let added = http(addr, "POST", "/sources", Some(&form));
+    assert_eq!(added.status, 303, "{}", added.body);
+    assert!(
+        added.headers.contains("location: /sources?added="),
+        "{}",
+        added.headers
+    );
+    let sources = http(addr, "GET", "/sources", None);
+    assert!(sources.body.contains("/feed.xml"), "{}", sources.body);
+
+    // The poller reads the new source at once: the story reaches the front page.
+    let started = Instant::now();
+    let front = loop {
+        let front = http(addr, "GET", "/", None);
+        if front.body.contains("Rescuers reach cut-off villages") {
+            break front;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no story after a minute: {}\n{}",
+            front.body,
+            server.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        front.body.contains("1 article from 1 outlet"),
+        "{}",
+        front.body
+    );
+    assert!(
+        front
+            .body
+            .contains("Rescue teams reached the last villages"),
+        "{}",
+        front.body
+    );
+
+    let story_path = first_link(&front.body, "/stories/").expect("a story link");
+    let story = http(addr, "GET", &story_path, None);
+    assert_eq!(story.status, 200, "{}", story.body);
+    assert!(story.body.contains("Valley News"), "{}", story.body);
+    assert!(story.body.contains("Maria Keller"), "{}", story.body);
+
+    let article_path = first_link(&story.body, "/articles/").expect("an article link");
+    let article = http(addr, "GET", &article_path, None);
+    assert_eq!(article.status, 200, "{}", article.body);
+    assert!(
+        article
+            .body
+            .contains("<p>Rescue teams reached the last villages"),
+        "{}",
+        article.body
+    );
+    assert!(
+        article
+            .body
+            .contains(&format!("href=\"http://{news}/articles/1\"")),
+        "{}",
+        article.body
+    );
+
+    // Stored articles become searchable when the poller next commits the
+    // index (about once a second): wait for it as for the front page.
+    let searched = Instant::now();
+    loop {
+        let search = http(addr, "GET", "/search?q=landslide", None);
+        if search.body.contains(&article_path) {
+            break;
+        }
+        assert!(
+            searched.elapsed() < Duration::from_secs(30),
+            "not searchable after 30 s: {}",
+            search.body
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let sources = http(addr, "GET", "/sources", None);
+    assert!(sources.body.contains("status-ok"), "{}", sources.body);
+
+    // SIGTERM: a clean stop.
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let _ = server.child.kill();
+            panic!("tribune serve did not stop on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // The reader thread sees the last lines once the pipe closes.
+    std::thread::sleep(Duration::from_millis(200));
+    let log = server.stderr.lock().unwrap().clone();
+    assert_eq!(status.code(), Some(0), "{log}");
+    assert!(
+        log.contains("stopped; everything fetched is stored"),
+        "{log}"
+    );
+}
