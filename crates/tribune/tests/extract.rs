@@ -290,7 +290,7 @@ fn a_closed_pipe_is_not_an_error() {
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
 
-/// The README's first command: the sample page in `examples/` renders as a
+/// The README's offline example: the sample page in `examples/` renders as a
 /// clean Markdown article with its republication credited.
 #[test]
 fn readme_sample_page_is_a_clean_article() {

@@ -218,6 +218,16 @@ fn start(data: &str, news: SocketAddr) -> Server {
     }
 }
 
+/// A failing test must not leave the server running.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_site_followed_through_the_web_form_shows_up_as_a_story() {

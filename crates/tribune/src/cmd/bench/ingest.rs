@@ -28,6 +28,9 @@ pub struct IngestArgs {
     /// Which input forms to measure.
     #[arg(long, value_delimiter = ',', default_value = "files,warc")]
     forms: Vec<String>,
+    /// Run `tribune ingest --no-enrich`: without the NLP stage.
+    #[arg(long)]
+    no_enrich: bool,
 }
 
 /// One page of the corpus, decompressed.
@@ -151,12 +154,16 @@ struct Run {
 }
 
 /// Runs the binary on `input` into a fresh data directory and measures it.
-fn ingest(input: &Path, data_dir: &Path, inputs: usize) -> Result<Run> {
+fn ingest(input: &Path, data_dir: &Path, inputs: usize, no_enrich: bool) -> Result<Run> {
     let _ = std::fs::remove_dir_all(data_dir);
     let exe = std::env::current_exe().context("cannot find the tribune binary")?;
     let start = Instant::now();
-    let child = Command::new(exe)
-        .arg("ingest")
+    let mut command = Command::new(exe);
+    command.arg("ingest");
+    if no_enrich {
+        command.arg("--no-enrich");
+    }
+    let child = command
         .arg(input)
         .arg("--data-dir")
         .arg(data_dir)
@@ -280,7 +287,7 @@ pub fn run(args: IngestArgs) -> Result<()> {
                 "warc" => &warc,
                 other => bail!("unknown form `{other}`; the forms are files and warc"),
             };
-            let result = ingest(input, &work.join("data"), pages.len() * scale)?;
+            let result = ingest(input, &work.join("data"), pages.len() * scale, args.no_enrich)?;
             println!(
                 "{:<6} {:>4}x {:>7} {:>8.1} {:>12.0} {:>5.0} MiB {:>5.0} MiB  {}",
                 form,
