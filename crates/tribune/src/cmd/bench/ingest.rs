@@ -287,7 +287,12 @@ pub fn run(args: IngestArgs) -> Result<()> {
                 "warc" => &warc,
                 other => bail!("unknown form `{other}`; the forms are files and warc"),
             };
-            let result = ingest(input, &work.join("data"), pages.len() * scale, args.no_enrich)?;
+            let result = ingest(
+                input,
+                &work.join("data"),
+                pages.len() * scale,
+                args.no_enrich,
+            )?;
             println!(
                 "{:<6} {:>4}x {:>7} {:>8.1} {:>12.0} {:>5.0} MiB {:>5.0} MiB  {}",
                 form,
