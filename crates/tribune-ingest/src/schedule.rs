@@ -67,6 +67,21 @@ pub fn is_broken(failures: i64) -> bool {
     failures >= BROKEN_AFTER
 }
 
+/// A source's health in one word, as the CLI, the pages and the API show
+/// it: "new" (never polled), "ok", "failing" (recent failures) or
+/// "broken" (failed too often in a row).
+pub fn status(source: &tribune_store::Source) -> &'static str {
+    if is_broken(source.error_count) {
+        "broken"
+    } else if source.error_count > 0 {
+        "failing"
+    } else if source.polled_at.is_none() {
+        "new"
+    } else {
+        "ok"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

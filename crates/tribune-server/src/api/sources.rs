@@ -90,21 +90,9 @@ pub struct AddSource {
     pub discover: Option<bool>,
 }
 
-fn status(source: &Source) -> &'static str {
-    if schedule::is_broken(source.error_count) {
-        "broken"
-    } else if source.error_count > 0 {
-        "failing"
-    } else if source.polled_at.is_none() {
-        "new"
-    } else {
-        "ok"
-    }
-}
-
 fn source_json(s: Source) -> SourceJson {
     SourceJson {
-        status: status(&s).to_string(),
+        status: schedule::status(&s).to_string(),
         id: s.id,
         url: s.url,
         title: s.title,

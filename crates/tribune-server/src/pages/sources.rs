@@ -86,7 +86,7 @@ fn sources_page(
             .map(|s| SourceRow {
                 id: s.id,
                 name: s.title.clone().unwrap_or_else(|| s.url.clone()),
-                status: status(&s),
+                status: schedule::status(&s),
                 articles: s.article_count,
                 last_fetch: s.polled_at.map_or_else(|| "never".into(), when),
                 last_fetch_iso: s.polled_at.map(machine_time).unwrap_or_default(),
@@ -103,18 +103,6 @@ fn sources_page(
         message,
         error,
         url,
-    }
-}
-
-fn status(source: &Source) -> &'static str {
-    if schedule::is_broken(source.error_count) {
-        "broken"
-    } else if source.error_count > 0 {
-        "failing"
-    } else if source.polled_at.is_none() {
-        "new"
-    } else {
-        "ok"
     }
 }
 

@@ -11,7 +11,7 @@ use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 use tribune_ingest::fetch::{Fetcher, normalize_url};
 use tribune_ingest::{discover, opml, schedule};
-use tribune_store::{NewSource, Source, SqliteStore, Store};
+use tribune_store::{NewSource, SqliteStore, Store};
 
 use crate::fetching::FetchArgs;
 
@@ -192,18 +192,6 @@ struct SourceLine<'a> {
     interval_secs: i64,
 }
 
-fn status(source: &Source) -> &'static str {
-    if schedule::is_broken(source.error_count) {
-        "broken"
-    } else if source.error_count > 0 {
-        "failing"
-    } else if source.polled_at.is_none() {
-        "new"
-    } else {
-        "ok"
-    }
-}
-
 fn list(store: &SqliteStore, format: Format) -> Result<ExitCode> {
     let sources = store.sources()?;
     let stdout = std::io::stdout();
@@ -217,7 +205,7 @@ fn list(store: &SqliteStore, format: Format) -> Result<ExitCode> {
                     title: s.title.as_deref(),
                     site_url: s.site_url.as_deref(),
                     category: s.category.as_deref(),
-                    status: status(s),
+                    status: schedule::status(s),
                     articles: s.article_count,
                     error_count: s.error_count,
                     last_error: s.last_error.as_deref(),
@@ -253,7 +241,7 @@ fn list(store: &SqliteStore, format: Format) -> Result<ExitCode> {
                     out,
                     "{:>4}  {:<7}  {:>8}  {:<16}  {:<16}  {name}",
                     s.id,
-                    status(s),
+                    schedule::status(s),
                     s.article_count,
                     s.polled_at
                         .map(|t| ago(now, t))
