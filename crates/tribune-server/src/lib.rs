@@ -29,6 +29,7 @@ pub struct AppState {
     store: Arc<dyn Store>,
     fetcher: Fetcher,
     poll_waker: Option<Arc<tokio::sync::Notify>>,
+    pages: Arc<pages::cache::PageCache>,
 }
 
 impl AppState {
@@ -39,6 +40,7 @@ impl AppState {
             store,
             fetcher,
             poll_waker: None,
+            pages: Arc::default(),
         }
     }
 
@@ -60,6 +62,11 @@ impl AppState {
     /// The store.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// The rendered pages kept for a moment.
+    pub(crate) fn page_cache(&self) -> &pages::cache::PageCache {
+        &self.pages
     }
 
     /// The guarded fetcher.

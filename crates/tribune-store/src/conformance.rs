@@ -325,6 +325,19 @@ fn stories_suite(store: &dyn Store) {
     // Exact duplicates are found before any work.
     let again = article("Wire story", "Wire story text.", None);
     assert_eq!(store.duplicate_of(&again).unwrap(), Some(a));
+
+    // Several stories at once read as each one alone; unknown and emptied
+    // stories are absent.
+    let f = put("Third", &[], StoryChoice::Start { label: "Third" }, 13);
+    let third = store.article(f).unwrap().unwrap().story_id.unwrap();
+    let emptied = other.story_id.unwrap();
+    let many = store
+        .stories_articles(&[third, story, emptied, 9_999])
+        .unwrap();
+    assert_eq!(many.len(), 2, "{many:?}");
+    assert_eq!(many[&story], store.story_articles(story).unwrap());
+    assert_eq!(many[&third], store.story_articles(third).unwrap());
+    assert!(store.stories_articles(&[]).unwrap().is_empty());
 }
 
 /// Enrichment is kept with the article, and the backlog of `tribune

@@ -122,6 +122,21 @@ pub trait Store: Send + Sync {
     /// A story's articles, by copy group, each group in order of arrival.
     fn story_articles(&self, id: i64) -> Result<Vec<StoryArticle>>;
 
+    /// The articles of each of these stories, as
+    /// [`story_articles`](Store::story_articles) gives them, in one call:
+    /// what the front page weighs its candidates by. Stories without
+    /// articles are absent.
+    fn stories_articles(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<StoryArticle>>> {
+        let mut found = HashMap::with_capacity(ids.len());
+        for &id in ids {
+            let articles = self.story_articles(id)?;
+            if !articles.is_empty() {
+                found.insert(id, articles);
+            }
+        }
+        Ok(found)
+    }
+
     /// The members of a copy group, with what choosing its original needs.
     fn copy_group(&self, group: i64) -> Result<Vec<GroupMember>>;
 

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use tribune_store::{Store, StoryArticle, StorySummary};
 
-use super::{PageResult, lead, machine_time, outlet, page, plural, when};
+use super::cache::{Made, PageKey};
+use super::{PageResult, keepable, lead, machine_time, outlet, page, plural, when};
 use crate::{AppState, Error};
 
 /// Stories looked at for the front page, the most recently active first.
@@ -62,16 +63,25 @@ struct FrontPage {
 }
 
 pub(crate) async fn front(State(state): State<AppState>) -> PageResult {
-    let (stories, has_sources) = state.blocking(front_stories).await?;
-    Ok(page(
-        StatusCode::OK,
-        &FrontPage {
-            title: "Tribune".into(),
-            stories,
-            has_sources,
-            starters: STARTERS.to_vec(),
-        },
-    ))
+    state
+        .page_cache()
+        .page(PageKey::Front, || async {
+            let (stories, has_sources) = state.blocking(front_stories).await?;
+            let front = FrontPage {
+                title: "Tribune".into(),
+                stories,
+                has_sources,
+                starters: STARTERS.to_vec(),
+            };
+            // An empty desk is not kept: it is cheap, and must show a
+            // source followed a moment ago.
+            Ok(if front.stories.is_empty() {
+                Made::Once(page(StatusCode::OK, &front))
+            } else {
+                keepable(&front)
+            })
+        })
+        .await
 }
 
 fn front_stories(store: &dyn Store) -> Result<(Vec<FrontStory>, bool), Error> {
@@ -95,9 +105,12 @@ fn rank(
     candidates: Vec<StorySummary>,
     now: chrono::DateTime<Utc>,
 ) -> Result<Vec<FrontStory>, Error> {
+    // One read for every candidate's articles, not one per candidate.
+    let ids: Vec<i64> = candidates.iter().map(|s| s.id).collect();
+    let mut by_story = store.stories_articles(&ids)?;
     let mut ranked = Vec::with_capacity(candidates.len());
     for story in candidates {
-        let articles = store.story_articles(story.id)?;
+        let articles = by_story.remove(&story.id).unwrap_or_default();
         let outlets: BTreeSet<String> = articles
             .iter()
             .map(|a| outlet(a.site_name.as_deref(), &a.origin))

@@ -9,6 +9,7 @@
 //! own stylesheet: there is no script to allow.
 
 mod article;
+pub(crate) mod cache;
 mod front;
 mod search;
 mod sources;
@@ -18,6 +19,7 @@ mod tests;
 
 use askama::Template;
 use axum::Router;
+use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -52,19 +54,31 @@ pub fn routes() -> Router<AppState> {
 pub(crate) fn page(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => with_headers(status, html),
-        Err(err) => {
-            tracing::error!(error = %err, "a page failed to render");
-            with_headers(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "<!doctype html><title>Error</title><p>This page could not be shown.</p>"
-                    .to_string(),
-            )
-        }
+        Err(err) => render_failed(&err),
     }
 }
 
-fn with_headers(status: StatusCode, html: String) -> Response {
-    let mut response = (status, html).into_response();
+/// A 200 page rendered to be kept by the [`cache`]; a failed render is
+/// answered once, as [`page`] answers it.
+pub(crate) fn keepable(template: &impl Template) -> cache::Made {
+    match template.render() {
+        Ok(html) => cache::Made::Keep(html),
+        Err(err) => cache::Made::Once(render_failed(&err)),
+    }
+}
+
+fn render_failed(err: &askama::Error) -> Response {
+    tracing::error!(error = %err, "a page failed to render");
+    with_headers(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "<!doctype html><title>Error</title><p>This page could not be shown.</p>",
+    )
+}
+
+/// Rendered HTML, made or kept (see [`cache`]), with the page headers.
+pub(crate) fn with_headers(status: StatusCode, html: impl Into<Body>) -> Response {
+    let mut response = Response::new(html.into());
+    *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use tribune_nlp::events::Modality;
 use tribune_nlp::quotes::QuoteKind;
 use tribune_store::{Store, StoredArticle, StoryArticle};
 use tribune_story::{TimelineArticle, timeline};
 
-use super::{PageResult, machine_time, outlet, page, plural, when};
+use super::cache::PageKey;
+use super::{PageResult, keepable, machine_time, outlet, plural, when};
 use crate::{AppState, Error};
 
 /// Articles read for quotes and the timeline: enough for any real story,
@@ -85,8 +85,13 @@ struct StoryPage {
 
 pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
     let id = parse_id(&id, "story")?;
-    let page_data = state.blocking(move |store| story_page(store, id)).await?;
-    Ok(page(StatusCode::OK, &page_data))
+    state
+        .page_cache()
+        .page(PageKey::Story(id), || async {
+            let page_data = state.blocking(move |store| story_page(store, id)).await?;
+            Ok(keepable(&page_data))
+        })
+        .await
 }
 
 /// An id from the path, or a 404 naming what was asked for.

@@ -230,6 +230,10 @@ impl Store for SqliteStore {
         stories::articles_of(&self.connection(), id)
     }
 
+    fn stories_articles(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<StoryArticle>>> {
+        stories::articles_of_many(&self.connection(), ids)
+    }
+
     fn copy_group(&self, group: i64) -> Result<Vec<GroupMember>> {
         stories::group_members(&self.connection(), group)
     }

@@ -1,6 +1,8 @@
 //! Copy groups and stories: where a new article is placed, in the same
 //! transaction that stores it, and what the listings read back.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -163,18 +165,46 @@ pub(super) fn articles_of(
          FROM articles a JOIN copy_groups g ON g.id = a.copy_group_id
          WHERE a.story_id = ?1 ORDER BY a.copy_group_id, a.seen_at, a.id",
     )?;
-    let rows = statement.query_map(params![story], |row| {
-        Ok(StoryArticle {
-            id: row.get(0)?,
-            title: row.get(1)?,
-            origin: row.get(2)?,
-            site_name: row.get(3)?,
-            copy_group: row.get(4)?,
-            is_original: row.get(5)?,
-            seen_at: time(row.get(6)?),
-        })
-    })?;
+    let rows = statement.query_map(params![story], story_article)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The articles of several stories in one statement: the ids go in as one
+/// JSON array, so the statement text (and its cached plan) stays the same
+/// whatever their number, and each id is still an index lookup.
+pub(super) fn articles_of_many(
+    connection: &rusqlite::Connection,
+    stories: &[i64],
+) -> Result<HashMap<i64, Vec<StoryArticle>>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT a.id, a.title, a.origin, a.site_name, a.copy_group_id,
+                coalesce(g.original_id = a.id, 0), coalesce(a.seen_at, 0), a.story_id
+         FROM articles a JOIN copy_groups g ON g.id = a.copy_group_id
+         WHERE a.story_id IN (SELECT value FROM json_each(?1))
+         ORDER BY a.story_id, a.copy_group_id, a.seen_at, a.id",
+    )?;
+    let ids = serde_json::to_string(stories)?;
+    let rows = statement.query_map(params![ids], |row| {
+        Ok((row.get::<_, i64>(7)?, story_article(row)?))
+    })?;
+    let mut found: HashMap<i64, Vec<StoryArticle>> = HashMap::with_capacity(stories.len());
+    for row in rows {
+        let (story, article) = row?;
+        found.entry(story).or_default().push(article);
+    }
+    Ok(found)
+}
+
+fn story_article(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoryArticle> {
+    Ok(StoryArticle {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        origin: row.get(2)?,
+        site_name: row.get(3)?,
+        copy_group: row.get(4)?,
+        is_original: row.get(5)?,
+        seen_at: time(row.get(6)?),
+    })
 }
 
 const MEMBER_COLUMNS: &str =

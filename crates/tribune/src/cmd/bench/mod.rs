@@ -11,6 +11,7 @@ mod placement;
 mod poll;
 mod quotes;
 mod search;
+mod serve;
 mod stories;
 mod time;
 
@@ -60,6 +61,10 @@ enum Stage {
     Placement(placement::PlacementArgs),
     /// Search latency over a store of synthetic articles made of real text.
     Search(search::SearchArgs),
+    /// The reader under load: front, story and article pages served by the
+    /// real router over 100,000 placed articles, with a load generator in
+    /// the same process.
+    Serve(serve::ServeArgs),
     /// One polling cycle over many feeds on a local server, then a second
     /// that should cost one 304 per feed.
     Poll(poll::PollArgs),
@@ -107,6 +112,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Extract(args) => extract::run(args)?,
         Stage::Ingest(args) => ingest::run(args)?,
         Stage::Search(args) => search::run(args)?,
+        Stage::Serve(args) => serve::run(args)?,
         Stage::Dedup(args) => dedup::run(args)?,
         Stage::Stories(args) => stories::run(args)?,
         Stage::Placement(args) => placement::run(args)?,
