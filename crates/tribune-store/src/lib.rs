@@ -41,7 +41,9 @@ use chrono::{DateTime, Utc};
 pub use error::{Error, Result};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
-pub use story::{GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary};
+pub use story::{
+    GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary, outlet,
+};
 pub use types::{
     ArticleFilter, ArticleText, NewArticle, Put, SearchHit, StoredArticle, content_hash,
 };

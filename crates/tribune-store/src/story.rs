@@ -100,3 +100,34 @@ pub struct IndexedArticle {
     /// When it entered the news.
     pub seen_at: DateTime<Utc>,
 }
+
+/// The name an article's outlet goes by: the site's name when the page gave
+/// one, else the host of the URL it came from (without "www."), else
+/// "local file" for articles read from disk.
+pub fn outlet(site_name: Option<&str>, origin: &str) -> String {
+    if let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) {
+        return site.to_string();
+    }
+    url::Url::parse(origin)
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_string())
+        })
+        .unwrap_or_else(|| "local file".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outlet;
+
+    #[test]
+    fn outlets_are_site_names_else_hosts() {
+        assert_eq!(outlet(Some(" BBC "), "https://x"), "BBC");
+        assert_eq!(
+            outlet(None, "https://www.Example.com:8080/a?b"),
+            "example.com"
+        );
+        assert_eq!(outlet(Some(""), "saved/page.html"), "local file");
+    }
+}

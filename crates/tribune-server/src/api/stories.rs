@@ -8,6 +8,8 @@ use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tribune_store::{StoryArticle, StorySummary};
+
+pub(super) use tribune_store::outlet;
 use tribune_story::{TimelineArticle, TimelineEntry, timeline};
 use utoipa::{IntoParams, ToSchema};
 
@@ -160,21 +162,6 @@ impl From<TimelineEntry> for TimelineEntryJson {
             also_in: entry.also_in,
         }
     }
-}
-
-/// The outlet an article came from: the site's name, else its host, else
-/// "local file" (as `tribune stories` names it).
-pub(super) fn outlet(site_name: Option<&str>, origin: &str) -> String {
-    if let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) {
-        return site.to_string();
-    }
-    url::Url::parse(origin)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
-        })
-        .unwrap_or_else(|| "local file".to_string())
 }
 
 fn article_json(a: &StoryArticle) -> StoryArticleJson {
@@ -355,19 +342,4 @@ pub async fn timeline_of(
 
 fn no_story(id: i64) -> ApiError {
     ApiError::not_found(format!("no story {id}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn outlets_are_site_names_else_hosts() {
-        assert_eq!(outlet(Some(" BBC "), "https://x"), "BBC");
-        assert_eq!(
-            outlet(None, "https://www.Example.com:8080/a?b"),
-            "example.com"
-        );
-        assert_eq!(outlet(Some(""), "saved/page.html"), "local file");
-    }
 }

@@ -207,20 +207,7 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> Result<(), PageError> {
     }
 }
 
-/// The outlet a page came from: its site name, else its host without
-/// `www.`, else "local file" (a file path).
-pub(crate) fn outlet(site_name: Option<&str>, origin: &str) -> String {
-    if let Some(site) = site_name.map(str::trim).filter(|s| !s.is_empty()) {
-        return site.to_string();
-    }
-    url::Url::parse(origin)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
-        })
-        .unwrap_or_else(|| "local file".to_string())
-}
+pub(crate) use tribune_store::outlet;
 
 /// `origin` if it is a web address a link may point to; file paths and
 /// other schemes (`javascript:`) are never made links.

@@ -76,23 +76,8 @@ fn parse_since(value: &str) -> Result<DateTime<Utc>, String> {
     parsed.ok_or_else(|| format!("`{value}` is neither a date (2025-03-16) nor a span (12h, 7d)"))
 }
 
-/// The outlet an article came from: the site's name, else its host, else
-/// "local file".
 fn outlet(article: &StoryArticle) -> String {
-    if let Some(site) = article
-        .site_name
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        return site.trim().to_string();
-    }
-    url::Url::parse(&article.origin)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_string())
-        })
-        .unwrap_or_else(|| "local file".to_string())
+    tribune_store::outlet(article.site_name.as_deref(), &article.origin)
 }
 
 #[derive(Serialize)]
