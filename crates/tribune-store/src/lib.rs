@@ -42,7 +42,8 @@ pub use error::{Error, Result};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
 pub use story::{
-    GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StorySummary, outlet,
+    GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StoryCopyGroup,
+    StorySummary, copy_groups, outlet,
 };
 pub use types::{
     ArticleFilter, ArticleText, NewArticle, Put, SearchHit, StoredArticle, content_hash,

@@ -101,6 +101,38 @@ pub struct IndexedArticle {
     pub seen_at: DateTime<Utc>,
 }
 
+/// One copy group of a story, as [`copy_groups`] sorts it out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryCopyGroup<'a> {
+    /// The copy group's id.
+    pub id: i64,
+    /// Its original, when stored.
+    pub original: Option<&'a StoryArticle>,
+    /// The other members, in the order given.
+    pub copies: Vec<&'a StoryArticle>,
+}
+
+/// A story's articles by copy group, in group id order: what every view of
+/// a story (the CLI, the API, the pages) shows as one entry per text.
+pub fn copy_groups(articles: &[StoryArticle]) -> Vec<StoryCopyGroup<'_>> {
+    let mut groups: std::collections::BTreeMap<i64, StoryCopyGroup<'_>> = Default::default();
+    for article in articles {
+        let group = groups
+            .entry(article.copy_group)
+            .or_insert_with(|| StoryCopyGroup {
+                id: article.copy_group,
+                original: None,
+                copies: Vec::new(),
+            });
+        if article.is_original && group.original.is_none() {
+            group.original = Some(article);
+        } else {
+            group.copies.push(article);
+        }
+    }
+    groups.into_values().collect()
+}
+
 /// The name an article's outlet goes by: the site's name when the page gave
 /// one, else the host of the URL it came from (without "www."), else
 /// "local file" for articles read from disk.

@@ -1,8 +1,8 @@
 //! The words that attribute speech and the words around them, as
 //! lower-case lexicons.
 
-/// Verbs of saying (and of stating a view) that introduce what someone
-/// said, in their inflected forms. "told" is kept apart: what follows it is
+/// Verbs of saying that introduce what someone said, in their inflected
+/// forms (verbs of opinion and finding are in [`CLAUSE_ONLY`]). "told" is kept apart: what follows it is
 /// the addressee, never the speaker.
 const SPEECH_VERBS: &[&str] = &[
     "say",
@@ -61,12 +61,6 @@ const SPEECH_VERBS: &[&str] = &[
     "admit",
     "admits",
     "admitted",
-    "suggest",
-    "suggests",
-    "suggested",
-    "report",
-    "reports",
-    "reported",
     "reply",
     "replies",
     "replied",
@@ -92,29 +86,12 @@ const SPEECH_VERBS: &[&str] = &[
     "emphasize",
     "emphasized",
     "emphasised",
-    "confirm",
-    "confirms",
-    "confirmed",
-    "deny",
-    "denies",
-    "denied",
     "assert",
     "asserts",
     "asserted",
     "allege",
     "alleges",
     "alleged",
-    "promise",
-    "promises",
-    "promised",
-    "vow",
-    "vows",
-    "vowed",
-    "pledge",
-    "pledged",
-    "urge",
-    "urges",
-    "urged",
     "complain",
     "complains",
     "complained",
@@ -127,8 +104,6 @@ const SPEECH_VERBS: &[&str] = &[
     "conceded",
     "caution",
     "cautioned",
-    "charge",
-    "charged",
     "joke",
     "joked",
     "quip",
@@ -142,37 +117,6 @@ const SPEECH_VERBS: &[&str] = &[
     "yell",
     "yelled",
     "told",
-    "believe",
-    "believes",
-    "believed",
-    "think",
-    "thinks",
-    "thought",
-    "estimate",
-    "estimates",
-    "estimated",
-    "show",
-    "shows",
-    "showed",
-    "found",
-    "find",
-    "finds",
-    "indicate",
-    "indicates",
-    "indicated",
-    "reveal",
-    "reveals",
-    "revealed",
-    "disclose",
-    "disclosed",
-    "mention",
-    "mentioned",
-    "tout",
-    "touted",
-    "accuse",
-    "accused",
-    "blame",
-    "blamed",
     "acknowledging",
     "adding",
     "noting",
@@ -243,15 +187,15 @@ const CLAUSE_ONLY: &[&str] = &[
     "confirm",
     "confirms",
     "confirmed",
-    "show",
     "suggest",
     "suggests",
     "suggested",
 ];
 
-/// Whether the lower-case word `w` is a cue verb.
+/// Whether the lower-case word `w` is a cue verb: a verb of speech, or of
+/// opinion and finding ([`CLAUSE_ONLY`]).
 pub(crate) fn is_cue(w: &str) -> bool {
-    SPEECH_VERBS.contains(&w)
+    SPEECH_VERBS.contains(&w) || CLAUSE_ONLY.contains(&w)
 }
 
 /// Whether the cue `w` attributes only a quotation next to it ("he

@@ -1,8 +1,6 @@
 //! `/stories`: stories with their outlets and copy groups, and their
 //! timelines. The shapes follow `tribune stories --format json`.
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -196,23 +194,12 @@ fn story_json(story: StorySummary, articles: &[StoryArticle]) -> StoryJson {
 }
 
 fn copy_groups(articles: &[StoryArticle]) -> Vec<CopyGroupJson> {
-    let mut groups: BTreeMap<i64, Vec<&StoryArticle>> = BTreeMap::new();
-    for a in articles {
-        groups.entry(a.copy_group).or_default().push(a);
-    }
-    groups
+    tribune_store::copy_groups(articles)
         .into_iter()
-        .map(|(id, members)| CopyGroupJson {
-            id,
-            original: members
-                .iter()
-                .find(|a| a.is_original)
-                .map(|a| article_json(a)),
-            copies: members
-                .iter()
-                .filter(|a| !a.is_original)
-                .map(|a| article_json(a))
-                .collect(),
+        .map(|group| CopyGroupJson {
+            id: group.id,
+            original: group.original.map(article_json),
+            copies: group.copies.into_iter().map(article_json).collect(),
         })
         .collect()
 }

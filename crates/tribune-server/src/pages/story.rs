@@ -151,35 +151,34 @@ fn link(a: &StoryArticle) -> ArticleLink {
 
 /// The story's copy groups, earliest first, each led by its original.
 fn coverage(articles: &[StoryArticle]) -> Vec<Coverage> {
-    let mut groups: BTreeMap<i64, Vec<&StoryArticle>> = BTreeMap::new();
-    for a in articles {
-        groups.entry(a.copy_group).or_default().push(a);
-    }
-    let mut out: Vec<(chrono::DateTime<chrono::Utc>, Coverage)> = groups
-        .into_values()
-        .filter_map(|mut members| {
-            members.sort_by_key(|a| (a.seen_at, a.id));
-            let lead_at = members.iter().position(|a| a.is_original).unwrap_or(0);
-            let lead = members.remove(lead_at);
-            let earliest = members
-                .iter()
-                .map(|a| a.seen_at)
-                .chain([lead.seen_at])
-                .min()?;
-            let copies: Vec<ArticleLink> = members.iter().map(|a| link(a)).collect();
-            let republished =
-                republished_by(&copies, &outlet(lead.site_name.as_deref(), &lead.origin));
-            Some((
-                earliest,
-                Coverage {
-                    lead: link(lead),
-                    is_original: lead.is_original,
-                    copies,
-                    republished,
-                },
-            ))
-        })
-        .collect();
+    let mut out: Vec<(chrono::DateTime<chrono::Utc>, Coverage)> =
+        tribune_store::copy_groups(articles)
+            .into_iter()
+            .filter_map(|group| {
+                let mut members: Vec<&StoryArticle> =
+                    group.original.into_iter().chain(group.copies).collect();
+                members.sort_by_key(|a| (a.seen_at, a.id));
+                let lead_at = members.iter().position(|a| a.is_original).unwrap_or(0);
+                let lead = members.remove(lead_at);
+                let earliest = members
+                    .iter()
+                    .map(|a| a.seen_at)
+                    .chain([lead.seen_at])
+                    .min()?;
+                let copies: Vec<ArticleLink> = members.iter().map(|a| link(a)).collect();
+                let republished =
+                    republished_by(&copies, &outlet(lead.site_name.as_deref(), &lead.origin));
+                Some((
+                    earliest,
+                    Coverage {
+                        lead: link(lead),
+                        is_original: lead.is_original,
+                        copies,
+                        republished,
+                    },
+                ))
+            })
+            .collect();
     out.sort_by_key(|(earliest, _)| *earliest);
     out.into_iter().map(|(_, c)| c).collect()
 }

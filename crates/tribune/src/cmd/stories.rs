@@ -1,7 +1,6 @@
 //! `tribune stories` and `tribune story`: the stories Tribune has found,
 //! each with its outlets and copy groups.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -139,23 +138,12 @@ fn story_json<'a>(
 ) -> StoryJson<'a> {
     let sources = sources(articles);
     let copy_groups = with_groups.then(|| {
-        let mut groups: BTreeMap<i64, Vec<&StoryArticle>> = BTreeMap::new();
-        for a in articles {
-            groups.entry(a.copy_group).or_default().push(a);
-        }
-        groups
+        tribune_store::copy_groups(articles)
             .into_iter()
-            .map(|(id, members)| GroupJson {
-                id,
-                original: members
-                    .iter()
-                    .find(|a| a.is_original)
-                    .map(|a| article_json(a)),
-                copies: members
-                    .iter()
-                    .filter(|a| !a.is_original)
-                    .map(|a| article_json(a))
-                    .collect(),
+            .map(|group| GroupJson {
+                id: group.id,
+                original: group.original.map(article_json),
+                copies: group.copies.into_iter().map(article_json).collect(),
             })
             .collect()
     });
