@@ -27,18 +27,30 @@
 //! **Invariant:** SQL lives only in this crate; callers see the trait.
 #![deny(missing_docs)]
 
+mod accounts;
 mod error;
 mod index;
+mod push;
 mod source;
 mod sqlite;
 mod story;
+mod subscriptions;
 mod types;
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
+pub use accounts::{Accounts, ApiToken, Credentials, NewUser, Refusal, Session, User};
 pub use error::{Error, Result};
+pub use push::{
+    Attempt, AttemptNext, Delivery, DeliveryStatus, EventKind, NewDelivery, NewWebhook, NewsItem,
+    Push, SinkKind, Webhook,
+};
+pub use subscriptions::{
+    ArticleState, Follow, Followed, SavedSearch, StateChange, StreamArticle, StreamQuery,
+    Subscriptions,
+};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
 pub use story::{
@@ -195,6 +207,15 @@ pub trait Store: Send + Sync {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<StorySummary>>;
+
+    /// Users, sessions and API tokens.
+    fn accounts(&self) -> &dyn Accounts;
+
+    /// Each user's follows, saved searches and read/starred marks.
+    fn subscriptions(&self) -> &dyn Subscriptions;
+
+    /// Webhooks and the delivery queue.
+    fn push(&self) -> &dyn Push;
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! The embedded back end: one SQLite file in WAL mode, so readers never
 //! wait for the writer and a crash loses nothing that was committed.
 
+mod accounts;
 mod articles;
 mod migrations;
+mod push;
 mod sources;
 mod stories;
+mod subscriptions;
 
 #[cfg(test)]
 pub(crate) use migrations::FIRST as FIRST_MIGRATION_FOR_TESTS;
@@ -291,5 +294,17 @@ impl Store for SqliteStore {
         offset: usize,
     ) -> Result<Vec<StorySummary>> {
         stories::summaries_from(&self.connection(), since, limit, offset)
+    }
+
+    fn accounts(&self) -> &dyn crate::Accounts {
+        self
+    }
+
+    fn subscriptions(&self) -> &dyn crate::Subscriptions {
+        self
+    }
+
+    fn push(&self) -> &dyn crate::Push {
+        self
     }
 }
