@@ -7,12 +7,16 @@
 //! store call runs on the blocking pool ([`AppState::blocking`]).
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod api;
 pub mod config;
 mod error;
 pub mod feeds;
+pub mod greader;
 pub mod ops;
 pub mod pages;
+pub mod push;
+pub mod secrets;
 
 use std::sync::Arc;
 
@@ -96,6 +100,9 @@ pub fn router(state: AppState) -> Router {
             .nest("/api/v1", api::routes())
             .merge(feeds::routes())
             .merge(ops::routes())
+            .merge(accounts::routes())
+            .merge(greader::routes())
+            .merge(push::routes())
             .with_state(state),
     )
 }

@@ -47,15 +47,15 @@ pub use push::{
     Attempt, AttemptNext, Delivery, DeliveryStatus, EventKind, NewDelivery, NewWebhook, NewsItem,
     Push, SinkKind, Webhook,
 };
-pub use subscriptions::{
-    ArticleState, Follow, Followed, SavedSearch, StateChange, StreamArticle, StreamQuery,
-    Subscriptions,
-};
 pub use source::{EntryOutcome, NewSource, PollRecord, Source};
 pub use sqlite::SqliteStore;
 pub use story::{
     GroupMember, IndexedArticle, Placement, StoryArticle, StoryChoice, StoryCopyGroup,
     StorySummary, copy_groups, outlet,
+};
+pub use subscriptions::{
+    ArticleState, Follow, Followed, SavedSearch, StateChange, StreamArticle, StreamQuery,
+    Subscriptions,
 };
 pub use types::{
     ArticleFilter, ArticleText, NewArticle, Put, SearchHit, StoredArticle, content_hash,

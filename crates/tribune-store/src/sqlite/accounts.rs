@@ -88,5 +88,4 @@ impl Accounts for SqliteStore {
     fn user_by_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
         todo!("user_by_api_token")
     }
-
 }

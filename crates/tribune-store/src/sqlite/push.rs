@@ -4,8 +4,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::push::{Attempt, Delivery, DeliveryStatus, EventKind, NewDelivery, NewWebhook, NewsItem, Push, Webhook};
 use crate::error::Result;
+use crate::push::{
+    Attempt, Delivery, DeliveryStatus, EventKind, NewDelivery, NewWebhook, NewsItem, Push, Webhook,
+};
 
 use super::SqliteStore;
 
@@ -66,5 +68,4 @@ impl Push for SqliteStore {
     fn next_delivery_due(&self) -> Result<Option<DateTime<Utc>>> {
         todo!("next_delivery_due")
     }
-
 }

@@ -6,9 +6,12 @@ use chrono::{DateTime, Utc};
 
 use std::collections::HashMap;
 
-use crate::story::StorySummary;
-use crate::subscriptions::{ArticleState, Follow, Followed, SavedSearch, StateChange, StreamArticle, StreamQuery, Subscriptions};
 use crate::error::Result;
+use crate::story::StorySummary;
+use crate::subscriptions::{
+    ArticleState, Follow, Followed, SavedSearch, StateChange, StreamArticle, StreamQuery,
+    Subscriptions,
+};
 
 use super::SqliteStore;
 
@@ -53,11 +56,7 @@ impl Subscriptions for SqliteStore {
         todo!("mark_all_read")
     }
 
-    fn states(
-        &self,
-        user: i64,
-        articles: &[i64],
-    ) -> Result<HashMap<i64, ArticleState>> {
+    fn states(&self, user: i64, articles: &[i64]) -> Result<HashMap<i64, ArticleState>> {
         todo!("states")
     }
 
@@ -69,13 +68,16 @@ impl Subscriptions for SqliteStore {
         todo!("unread_counts")
     }
 
-    fn personal_stories(&self, user: i64, limit: usize, offset: usize)
-    -> Result<Vec<StorySummary>> {
+    fn personal_stories(
+        &self,
+        user: i64,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<StorySummary>> {
         todo!("personal_stories")
     }
 
     fn followers(&self, follow: &Follow) -> Result<Vec<i64>> {
         todo!("followers")
     }
-
 }
