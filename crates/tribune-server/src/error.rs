@@ -12,6 +12,20 @@ pub enum Error {
     /// The request is malformed: a bad parameter, an invalid URL.
     #[error("{0}")]
     BadRequest(String),
+    /// The request needs a signed-in user (no session, an expired one,
+    /// or a wrong password or token).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The user may not do this (not an admin; a form without its CSRF
+    /// token).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts; try again later.
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// The request conflicts with what is stored (a taken name).
+    #[error("{0}")]
+    Conflict(String),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] tribune_store::Error),
@@ -26,6 +40,10 @@ impl Error {
         match self {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Store(tribune_store::Error::Busy { .. }) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Store(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod body;
 pub mod config;
 mod error;
 pub mod feeds;
@@ -34,6 +35,7 @@ pub struct AppState {
     fetcher: Fetcher,
     poll_waker: Option<Arc<tokio::sync::Notify>>,
     pages: Arc<pages::cache::PageCache>,
+    login_limiter: Arc<accounts::LoginLimiter>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             fetcher,
             poll_waker: None,
             pages: Arc::default(),
+            login_limiter: Arc::default(),
         }
     }
 
@@ -73,6 +76,11 @@ impl AppState {
         &self.pages
     }
 
+    /// The failed log-ins counted for rate limiting.
+    pub(crate) fn login_limiter(&self) -> &accounts::LoginLimiter {
+        &self.login_limiter
+    }
+
     /// The guarded fetcher.
     pub fn fetcher(&self) -> &Fetcher {
         &self.fetcher
@@ -91,6 +99,11 @@ impl AppState {
     }
 }
 
+/// The largest request body any form or API call takes (OPML imports
+/// excepted, see [`pages`]): nothing a person types is bigger, and a
+/// bigger body is refused with 413 before it is read.
+pub const BODY_LIMIT: usize = 1 << 20;
+
 /// Every route of the reader.
 pub fn router(state: AppState) -> Router {
     // Request metrics wrap the finished router, so every route is counted.
@@ -103,6 +116,7 @@ pub fn router(state: AppState) -> Router {
             .merge(accounts::routes())
             .merge(greader::routes())
             .merge(push::routes())
+            .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
             .with_state(state),
     )
 }

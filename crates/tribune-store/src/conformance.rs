@@ -596,6 +596,8 @@ fn a_version_1_database_is_migrated_with_its_articles() {
     assert_eq!(old.source_id, None);
     // And the index caught up with the article it never saw.
     assert_eq!(store.search("old", 10).unwrap().len(), 1);
+    // Articles stored before push existed are not news to push.
+    assert_eq!(store.push().push_cursor().unwrap(), 1);
     store
         .add_source(&NewSource {
             url: "https://x.example/rss".into(),

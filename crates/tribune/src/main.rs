@@ -140,6 +140,16 @@ enum Command {
     ///   tribune poll --allow-host localhost:3000
     #[command(verbatim_doc_comment)]
     Poll(cmd::poll::Args),
+    /// Manage accounts: add one (password on standard input), list them
+    ///
+    /// For setting up a server without a browser; accounts can also be made
+    /// on its sign-up page (the first one is the administrator).
+    ///
+    /// Examples:
+    ///   echo 'a long passphrase' | tribune user add ann --admin
+    ///   tribune user list
+    #[command(verbatim_doc_comment)]
+    User(cmd::user::Args),
     /// Measure a pipeline stage on labelled data, beside a reference tool.
     Bench(cmd::bench::Args),
 }
@@ -163,6 +173,7 @@ fn main() -> ExitCode {
         Command::Enrich(args) => cmd::enrich::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Poll(args) => cmd::poll::run(args),
+        Command::User(args) => cmd::user::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
     match result {

@@ -35,7 +35,10 @@ impl Drop for Driver {
 }
 
 fn find_program(candidates: &[&str]) -> Option<PathBuf> {
-    candidates.iter().map(PathBuf::from).find(|path| path.exists())
+    candidates
+        .iter()
+        .map(PathBuf::from)
+        .find(|path| path.exists())
 }
 
 /// Starts ChromeDriver on a free port and waits until it listens.
@@ -102,24 +105,37 @@ async fn wait_for_text(client: &Client, base: &str, path: &str, text: &str) -> S
     }
 }
 
+/// Chromium and ChromeDriver, or `None` (the test skips) when they are
+/// not installed and not required.
+fn programs() -> Option<(PathBuf, PathBuf)> {
+    let required = std::env::var("TRIBUNE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    let found = find_program(&["/usr/bin/chromium", "/usr/bin/chromium-browser"])
+        .zip(find_program(&["/usr/bin/chromedriver"]));
+    assert!(
+        found.is_some() || !required,
+        "TRIBUNE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing: \
+         apt-get install -y chromium chromium-driver"
+    );
+    if found.is_none() {
+        eprintln!("skipped: chromium and chromium-driver are not installed");
+    }
+    found
+}
+
+/// Where screenshots go, to be looked at.
+fn screenshot_dir() -> PathBuf {
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    std::fs::create_dir_all(&shots).expect("cannot make the screenshot directory");
+    shots
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
-    let required = std::env::var("TRIBUNE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-    let (Some(chromium), Some(chromedriver)) = (
-        find_program(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]),
-        find_program(&["/usr/bin/chromedriver"]),
-    ) else {
-        assert!(
-            !required,
-            "TRIBUNE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing: \
-             apt-get install -y chromium chromium-driver"
-        );
-        eprintln!("skipped: chromium and chromium-driver are not installed");
+    let Some((chromium, chromedriver)) = programs() else {
         return;
     };
-    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
-    std::fs::create_dir_all(&shots).expect("cannot make the screenshot directory");
+    let shots = screenshot_dir();
 
     let news: SocketAddr = news_server();
     let dir = TestDir::new("browser");
@@ -130,7 +146,10 @@ async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
     let client = browser(&driver, &chromium).await;
 
     // An empty desk explains how to begin.
-    client.goto(&format!("{base}/")).await.expect("the front page");
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .expect("the front page");
     let html = client.source().await.expect("the page's source");
     assert!(html.contains("Welcome to Tribune"), "{html}");
     screenshot(&client, &shots, "empty.png").await;
@@ -150,14 +169,19 @@ async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
         .await
         .expect("typing the address");
     client
-        .find(Locator::Css("form[action='/sources'] button[type='submit']"))
+        .find(Locator::Css(
+            "form[action='/sources'] button[type='submit']",
+        ))
         .await
         .expect("the Follow button")
         .click()
         .await
         .expect("clicking Follow");
     let html = wait_for_text(&client, &base, "/sources", "/feed.xml").await;
-    assert!(html.contains("Valley News") || html.contains("/feed.xml"), "{html}");
+    assert!(
+        html.contains("Valley News") || html.contains("/feed.xml"),
+        "{html}"
+    );
 
     // The poller reads the new source at once: the story reaches the front page.
     let html = wait_for_text(&client, &base, "/", HEADLINE).await;
@@ -184,9 +208,97 @@ async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
         .set_window_size(390, 844)
         .await
         .expect("a phone-sized window");
-    client.goto(&format!("{base}/")).await.expect("the front page");
+    client
+        .goto(&format!("{base}/"))
+        .await
+        .expect("the front page");
     screenshot(&client, &shots, "front-phone.png").await;
 
     client.close().await.expect("closing the browser");
     eprintln!("screenshots in {}", shots.display());
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_makes_an_account_in_chromium_and_manages_it() {
+    let Some((chromium, chromedriver)) = programs() else {
+        return;
+    };
+    let shots = screenshot_dir();
+    let news: SocketAddr = news_server();
+    let dir = TestDir::new("browser-account");
+    let data = dir.join("data");
+    let server = start(data.to_str().expect("a UTF-8 path"), news);
+    let base = format!("http://{}", server.addr);
+    let driver = start_driver(&chromedriver);
+    let client = browser(&driver, &chromium).await;
+
+    // The first account made through the page is the admin's.
+    client
+        .goto(&format!("{base}/signup"))
+        .await
+        .expect("the sign-up page");
+    for (field, value) in [
+        ("name", "editor"),
+        ("password", "long enough secret"),
+        ("confirm", "long enough secret"),
+    ] {
+        client
+            .find(Locator::Id(field))
+            .await
+            .expect("a sign-up field")
+            .send_keys(value)
+            .await
+            .expect("typing");
+    }
+    client
+        .find(Locator::Css("form[action='/signup'] button[type='submit']"))
+        .await
+        .expect("the sign-up button")
+        .click()
+        .await
+        .expect("clicking it");
+    let html = wait_for_text(&client, &base, "/account", "editor").await;
+    assert!(html.contains("Manage your account"), "{html}");
+    assert!(
+        html.contains("/admin"),
+        "the first account is the admin's: {html}"
+    );
+    screenshot(&client, &shots, "account.png").await;
+
+    // Signed in, following a site makes it one of the reader's own.
+    client
+        .goto(&format!("{base}/sources"))
+        .await
+        .expect("the sources page");
+    client
+        .wait()
+        .for_element(Locator::Css("input#url"))
+        .await
+        .expect("the address field")
+        .send_keys(&format!("http://{news}/"))
+        .await
+        .expect("typing the address");
+    client
+        .find(Locator::Css(
+            "form[action='/sources'] button[type='submit']",
+        ))
+        .await
+        .expect("the Follow button")
+        .click()
+        .await
+        .expect("clicking Follow");
+    let html = wait_for_text(&client, &base, "/my", HEADLINE).await;
+    assert!(html.contains(HEADLINE), "{html}");
+    screenshot(&client, &shots, "my.png").await;
+
+    client
+        .goto(&format!("{base}/account/webhooks"))
+        .await
+        .expect("the webhooks page");
+    let html = client.source().await.expect("the webhooks page");
+    assert!(html.contains("<form"), "{html}");
+    screenshot(&client, &shots, "webhooks.png").await;
+
+    client.close().await.expect("closing the browser");
 }

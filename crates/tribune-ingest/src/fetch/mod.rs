@@ -1,10 +1,12 @@
 //! Fetching over HTTP the way a good feed reader does: one shared client
 //! with a clear User-Agent, gzip and brotli, conditional requests, a cap on
 //! time and size for every response, a limit on concurrent requests per
-//! host, and no fetching from inside the network unless allowed.
+//! host, and no fetching from inside the network unless allowed. Webhook
+//! deliveries are POSTed through the same guard ([`Fetcher::post`]).
 
 pub mod guard;
 mod host_limit;
+mod post;
 mod response;
 
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use std::time::Duration;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 
 pub use guard::{Refused, is_public};
+pub use post::Posted;
 pub use response::{Caching, FetchError, Fetched, Response};
 
 use guard::AddressPolicy;
@@ -106,6 +109,8 @@ impl<'a> Request<'a> {
 #[derive(Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    /// The client for POSTs: the same guard and caps, no redirects.
+    poster: reqwest::Client,
     policy: Arc<AddressPolicy>,
     hosts: HostLimits,
     max_bytes: u64,
@@ -139,23 +144,34 @@ impl Fetcher {
                 }
             })
         };
-        let mut builder = reqwest::Client::builder()
-            .user_agent(config.user_agent.clone())
+        let guarded = |redirects: reqwest::redirect::Policy| {
+            let mut builder = reqwest::Client::builder()
+                .user_agent(config.user_agent.clone())
+                .timeout(config.timeout)
+                .connect_timeout(config.connect_timeout)
+                .redirect(redirects)
+                // A proxy would resolve names itself, out of the guard's sight.
+                .no_proxy()
+                .pool_max_idle_per_host(config.per_host.max(1));
+            if !config.allow_private_addresses {
+                builder = builder.dns_resolver(Arc::clone(&policy));
+            }
+            builder
+        };
+        let client = guarded(redirect_policy)
             .default_headers(headers)
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .redirect(redirect_policy)
-            // A proxy would resolve names itself, out of the guard's sight.
-            .no_proxy()
-            .pool_max_idle_per_host(config.per_host.max(1));
-        if !config.allow_private_addresses {
-            builder = builder.dns_resolver(Arc::clone(&policy));
-        }
-        let client = builder.build().map_err(|e| FetchError::Client {
-            message: e.to_string(),
-        })?;
+            .build()
+            .map_err(|e| FetchError::Client {
+                message: e.to_string(),
+            })?;
+        let poster = guarded(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| FetchError::Client {
+                message: e.to_string(),
+            })?;
         Ok(Fetcher {
             client,
+            poster,
             policy,
             hosts: HostLimits::new(config.per_host.max(1)),
             max_bytes: config.max_bytes,
@@ -189,6 +205,69 @@ impl Fetcher {
             () = cancelled => return None,
         };
         Some(self.send(url, request).await)
+    }
+
+    /// POSTs `body` to `url` with `headers`, waiting for a free slot on its
+    /// host first. The address guard applies as for [`fetch`](Self::fetch)
+    /// (the URL, then every address its host resolves to); redirects are
+    /// not followed but answered as they are (a 3xx status). Any answer is
+    /// `Ok`, whatever its status: only no answer is an error.
+    pub async fn post(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Result<Posted, FetchError> {
+        match self
+            .post_unless(url, headers, body, std::future::pending())
+            .await
+        {
+            Some(result) => result,
+            None => unreachable!("a pending future never completes"),
+        }
+    }
+
+    /// Like [`post`](Self::post), but gives up (`None`) if `cancelled`
+    /// completes while the request still waits for a slot on its host.
+    pub async fn post_unless(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Option<Result<Posted, FetchError>> {
+        let checked = match self.checked_url(url) {
+            Ok(checked) => checked,
+            Err(error) => return Some(Err(error)),
+        };
+        let headers = match post::header_map(url, headers) {
+            Ok(headers) => headers,
+            Err(error) => return Some(Err(error)),
+        };
+        let _slot = tokio::select! {
+            biased;
+            slot = self.hosts.acquire(checked.host_str().unwrap_or("")) => slot,
+            () = cancelled => return None,
+        };
+        let sent = self
+            .poster
+            .post(checked)
+            .headers(headers)
+            .body(body)
+            .send()
+            .await;
+        Some(match sent {
+            Ok(response) => post::read(url, response, self.max_bytes).await,
+            Err(error) => Err(FetchError::from_reqwest(url, error)),
+        })
+    }
+
+    /// Checks that `url` is an http(s) URL the guard lets through as
+    /// written (an address literal inside the network is refused; names
+    /// are checked when they are resolved, at request time): for refusing
+    /// a user-given URL when it is saved rather than when it is used.
+    pub fn check_url(&self, url: &str) -> Result<(), FetchError> {
+        self.checked_url(url).map(|_| ())
     }
 
     fn checked_url(&self, raw: &str) -> Result<reqwest::Url, FetchError> {

@@ -72,6 +72,15 @@ pub enum FetchError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The request cannot be sent as asked (a header that is not valid
+    /// HTTP).
+    #[error("{url}: cannot send this request: {reason}")]
+    InvalidRequest {
+        /// The URL.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The address is inside the network and fetching from it is not allowed.
     #[error(transparent)]
     Refused(Refused),
@@ -266,7 +275,7 @@ fn caching(headers: &HeaderMap, now: DateTime<Utc>) -> Caching {
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
-fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+pub(super) fn retry_after(headers: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     let value = text(headers, header::RETRY_AFTER)?;
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

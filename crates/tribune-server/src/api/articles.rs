@@ -299,7 +299,7 @@ impl From<EnrichmentView> for EnrichmentJson {
     }
 }
 
-fn article_json(a: &StoredArticle) -> ArticleJson {
+pub(super) fn article_json(a: &StoredArticle) -> ArticleJson {
     ArticleJson {
         id: a.id,
         title: a.title.clone(),

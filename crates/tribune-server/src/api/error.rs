@@ -53,7 +53,11 @@ impl ApiError {
 fn code_of(status: StatusCode) -> &'static str {
     match status {
         StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "unauthorized",
+        StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
@@ -79,7 +83,8 @@ pub struct ErrorDetail {
     #[schema(example = 404)]
     pub status: u16,
     /// A stable word to branch on: `not_found`, `bad_request`,
-    /// `invalid_url`, `refused_address`, `fetch_failed`, `bad_query`, ...
+    /// `unauthorized`, `forbidden`, `payload_too_large`, `invalid_url`,
+    /// `refused_address`, `fetch_failed`, `bad_query`, ...
     #[schema(example = "not_found")]
     pub code: String,
     /// What went wrong, for people.
@@ -99,7 +104,15 @@ impl IntoResponse for ApiError {
                 message: self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            // RFC 6750: say which credentials would do.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"tribune\""),
+            );
+        }
+        response
     }
 }
 

@@ -7,10 +7,15 @@
 //! Listings take `limit` (1 to 100, default 20) and `offset`, and say
 //! where the next page starts (`next_offset`, absent on the last page).
 //! The shapes follow the CLI's `--format json` output.
+//!
+//! Reading is open to all. `/me` is the signed-in user's own state (see
+//! [`me`]); once the instance has accounts, adding a source needs a
+//! signed-in user and removing one an admin.
 
 mod articles;
 mod error;
 mod extract;
+pub mod me;
 mod params;
 mod search;
 mod sources;
@@ -23,7 +28,8 @@ use axum::Json;
 use axum::Router;
 use axum::routing::get;
 use serde::Serialize;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 
@@ -48,18 +54,49 @@ use crate::AppState;
         sources::show,
         sources::add,
         sources::remove,
+        me::me,
+        me::follows::list,
+        me::follows::add,
+        me::follows::remove,
+        me::searches::list,
+        me::searches::add,
+        me::searches::show,
+        me::searches::remove,
+        me::articles::stream,
+        me::articles::state,
+        me::articles::mark,
+        me::articles::front,
+        me::tokens::list,
+        me::tokens::add,
+        me::tokens::revoke,
         openapi,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
     tags(
         (name = "stories", description = "Stories: articles about one event, with their copies"),
         (name = "articles", description = "Stored articles"),
         (name = "search", description = "Full-text search"),
         (name = "sources", description = "The feeds and pages Tribune polls"),
+        (name = "me", description = "The signed-in user's follows, saved searches, marks, front page and API tokens"),
         (name = "meta", description = "This document"),
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme the `/me` endpoints name: an API token
+/// made on the account page or through `POST /api/v1/me/tokens`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// The routes of the API, to be nested under `/api/v1`.
 pub fn routes() -> Router<AppState> {
@@ -72,6 +109,7 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/sources", get(sources::list).post(sources::add))
         .route("/sources/{id}", get(sources::show).delete(sources::remove))
+        .merge(me::routes())
         .route("/openapi.json", get(openapi))
         .fallback(error::unknown_route)
         .layer(axum::middleware::map_response(error::json_errors))

@@ -11,13 +11,15 @@ use serde::{Deserialize, Serialize};
 use tribune_ingest::discover::find_feed;
 use tribune_ingest::fetch::{FetchError, normalize_url};
 use tribune_ingest::schedule;
-use tribune_store::{NewSource, Source};
+use tribune_store::{Follow, NewSource, Source};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ErrorBody};
 use super::extract::{self, Path, Query};
+use super::me::MaybeApiUser;
 use super::params::{PageRequest, Pagination};
 use crate::AppState;
+use crate::accounts::policy::{self, SourceChange};
 
 /// The query of `GET /sources`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -173,6 +175,7 @@ pub async fn show(
          headers(("Location" = String, description = "The new source's address"))),
         (status = 200, description = "Already followed: the existing source", body = SourceJson),
         (status = 400, description = "An invalid URL (`invalid_url`) or a private address (`refused_address`)", body = ErrorBody),
+        (status = 401, description = "The instance has accounts and no one is signed in", body = ErrorBody),
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "The body lacks `url` or has unknown fields", body = ErrorBody),
         (status = 502, description = "The URL could not be fetched (`fetch_failed`)", body = ErrorBody),
@@ -180,14 +183,30 @@ pub async fn show(
 )]
 pub async fn add(
     State(state): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
     extract::Json(body): extract::Json<AddSource>,
 ) -> Result<Response, ApiError> {
+    // A signed-in user may add (their CSRF token, if a session's, was
+    // checked by the extractor); anyone else only while there are no
+    // accounts.
+    if user.is_none() {
+        policy::may_change_sources(&state, None, None, SourceChange::Add).await?;
+    }
+    let follower = user.as_ref().map(|u| u.user.id);
     let url = normalize_url(&body.url)
         .map_err(|err| ApiError::new(StatusCode::BAD_REQUEST, "invalid_url", err.to_string()))?;
     // Known as given: no need to fetch it again.
     let lookup = url.clone();
     if let Some(existing) = state
-        .blocking(move |store| Ok(store.source_by_url(&lookup)?))
+        .blocking(move |store| {
+            let existing = store.source_by_url(&lookup)?;
+            if let (Some(existing), Some(follower)) = (&existing, follower) {
+                store
+                    .subscriptions()
+                    .follow(follower, &Follow::Source(existing.id))?;
+            }
+            Ok(existing)
+        })
         .await?
     {
         return Ok((StatusCode::OK, Json(source_json(existing))).into_response());
@@ -207,7 +226,16 @@ pub async fn add(
         source.site_url = found.site_url;
     }
     let (stored, added) = state
-        .blocking(move |store| Ok(store.add_source(&source)?))
+        .blocking(move |store| {
+            let (stored, added) = store.add_source(&source)?;
+            // Who adds a source wants its news in their stream.
+            if let Some(follower) = follower {
+                store
+                    .subscriptions()
+                    .follow(follower, &Follow::Source(stored.id))?;
+            }
+            Ok((stored, added))
+        })
         .await?;
     if !added {
         return Ok((StatusCode::OK, Json(source_json(stored))).into_response());
@@ -251,13 +279,21 @@ fn fetch_error(error: FetchError) -> ApiError {
     responses(
         (status = 204, description = "Removed"),
         (status = 400, description = "A malformed id", body = ErrorBody),
+        (status = 401, description = "The instance has accounts and no one is signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such source", body = ErrorBody),
     )
 )]
 pub async fn remove(
     State(state): State<AppState>,
+    MaybeApiUser(user): MaybeApiUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
+    if let Some(user) = &user {
+        user.require_admin()?;
+    } else {
+        policy::may_change_sources(&state, None, None, SourceChange::Remove).await?;
+    }
     let removed = state
         .blocking(move |store| Ok(store.remove_source(id)?))
         .await?;

@@ -174,7 +174,7 @@ fn article_json(a: &StoryArticle) -> StoryArticleJson {
     }
 }
 
-fn story_json(story: StorySummary, articles: &[StoryArticle]) -> StoryJson {
+pub(super) fn story_json(story: StorySummary, articles: &[StoryArticle]) -> StoryJson {
     let mut sources: Vec<String> = articles
         .iter()
         .map(|a| outlet(a.site_name.as_deref(), &a.origin))

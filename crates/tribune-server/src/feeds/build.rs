@@ -4,7 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tribune_store::{ArticleFilter, Store, StoredArticle, StoryArticle};
+use tribune_store::{
+    ArticleFilter, SavedSearch, Store, StoredArticle, StoryArticle, StorySummary, User,
+};
 
 use super::base::PublicBase;
 use crate::Error;
@@ -85,8 +87,45 @@ pub(crate) fn front_page(
     base: &PublicBase,
     limit: usize,
 ) -> Result<Feed, Error> {
+    let items = story_items(store, base, store.stories(None, limit)?)?;
+    Ok(Feed::new(
+        "Tribune: latest stories".into(),
+        "The latest stories, each with the article that first reported it.".into(),
+        base.join("/"),
+        items,
+    ))
+}
+
+/// A user's own front page: the stories of what they follow, most
+/// recently active first, items as on the public front page.
+pub(crate) fn personal_front_page(
+    store: &dyn Store,
+    base: &PublicBase,
+    user: &User,
+    limit: usize,
+) -> Result<Feed, Error> {
+    let stories = store.subscriptions().personal_stories(user.id, limit, 0)?;
+    let items = story_items(store, base, stories)?;
+    Ok(Feed::new(
+        format!("Tribune: {}'s front page", user.name),
+        format!(
+            "The stories of the sources and stories {} follows, each with the article that \
+             first reported it.",
+            user.name
+        ),
+        base.join("/"),
+        items,
+    ))
+}
+
+/// One item per story, linking the story's original article.
+fn story_items(
+    store: &dyn Store,
+    base: &PublicBase,
+    stories: Vec<StorySummary>,
+) -> Result<Vec<Item>, Error> {
     let mut items = Vec::new();
-    for story in store.stories(None, limit)? {
+    for story in stories {
         let articles = store.story_articles(story.id)?;
         let original = match story_original(&articles) {
             Some(first) => store.article(first.id)?,
@@ -126,12 +165,7 @@ pub(crate) fn front_page(
             updated: story.last_seen,
         });
     }
-    Ok(Feed::new(
-        "Tribune: latest stories".into(),
-        "The latest stories, each with the article that first reported it.".into(),
-        base.join("/"),
-        items,
-    ))
+    Ok(items)
 }
 
 /// A story: each of its articles, the story's original first.
@@ -239,6 +273,22 @@ pub(crate) fn search(
         base.join(&format!("/search?q={}", query_escape(query))),
         items,
     ))
+}
+
+/// A user's saved search: its best matches, under the name they gave it.
+pub(crate) fn saved_search(
+    store: &dyn Store,
+    base: &PublicBase,
+    saved: &SavedSearch,
+    limit: usize,
+) -> Result<Feed, Error> {
+    let mut feed = search(store, base, &saved.query, limit)?;
+    feed.title = format!("Tribune: {}", saved.name);
+    feed.description = format!(
+        "Articles matching the saved search \u{201c}{}\u{201d} ({}), the best first.",
+        saved.name, saved.query
+    );
+    Ok(feed)
 }
 
 /// The item for one article; `seen` is when it entered the news, if known.

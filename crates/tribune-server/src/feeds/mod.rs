@@ -7,6 +7,11 @@
 //! | a story's articles, the original first | `/stories/{id}/feed.rss` | `.../feed.atom` | `.../feed.json` |
 //! | a source's latest articles | `/sources/{id}/feed.rss` | `.../feed.atom` | `.../feed.json` |
 //! | a search, best matches first | `/search/feed.rss?q=...` | `/search/feed.atom?q=...` | `/search/feed.json?q=...` |
+//! | a user's front page (private) | `/feeds/private/{token}/front.rss` | `.../front.atom` | `.../front.json` |
+//! | a user's saved search (private) | `/feeds/private/{token}/searches/{id}.rss` | `.../{id}.atom` | `.../{id}.json` |
+//!
+//! The private feeds are opened by the user's feed token, the secret in
+//! their URL; an unknown token or another user's search is a 404.
 //!
 //! Every feed but the story's takes `?limit=` (1 to 100, 30 by default).
 //! Items link where each article was published when that is a web
@@ -16,6 +21,7 @@
 
 mod base;
 mod build;
+mod private;
 mod render;
 
 use std::hash::Hasher;
@@ -32,6 +38,7 @@ use serde::Deserialize;
 use crate::{AppState, Error};
 pub use base::PublicBase;
 use build::Feed;
+pub(crate) use build::web_url;
 pub use render::Format;
 
 /// Items in a feed when `?limit=` is not given.
@@ -41,7 +48,7 @@ const MAX_LIMIT: usize = 100;
 
 /// The routes of the outgoing feeds (see the module's table).
 pub fn routes() -> Router<AppState> {
-    let mut router = Router::new();
+    let mut router = private::routes();
     for format in Format::ALL {
         let ext = format.extension();
         router = router
@@ -148,6 +155,8 @@ struct FeedRequest {
     base: PublicBase,
     self_url: String,
     if_none_match: Option<HeaderValue>,
+    /// Whether the feed is one user's: shared caches must not keep it.
+    private: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for FeedRequest {
@@ -164,11 +173,18 @@ impl<S: Send + Sync> FromRequestParts<S> for FeedRequest {
             self_url: base.join(path),
             base,
             if_none_match: parts.headers.get(IF_NONE_MATCH).cloned(),
+            private: false,
         })
     }
 }
 
 impl FeedRequest {
+    /// The same request for one user's feed.
+    fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
     /// The feed written in `format`, or 304 when the client has it.
     fn answer(self, mut feed: Feed, format: Format) -> Result<Response, Error> {
         feed.self_url = self.self_url;
@@ -182,7 +198,12 @@ impl FeedRequest {
         );
         // Polling readers come back often; five minutes of caching spares
         // the store without hiding news for long.
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("max-age=300"));
+        let cache = if self.private {
+            "private, max-age=300"
+        } else {
+            "max-age=300"
+        };
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
         if let Ok(value) = HeaderValue::from_str(&etag) {
             headers.insert(ETAG, value);
         }

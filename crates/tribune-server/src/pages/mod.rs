@@ -35,16 +35,25 @@ const CSS: &str = include_str!("../../templates/tribune.css");
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The largest OPML upload.
+const IMPORT_LIMIT: usize = 8 << 20;
+
 /// The routes of the reader's pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(front::front))
         .route("/stories/{id}", get(story::story))
         .route("/articles/{id}", get(article::article))
+        .route("/articles/{id}/state", post(article::mark))
         .route("/search", get(search::search))
         .route("/sources", get(sources::list).post(sources::add))
         .route("/sources/{id}/delete", post(sources::remove))
-        .route("/sources/import", post(sources::import))
+        .route(
+            "/sources/import",
+            // OPML files of big subscription lists outgrow the 1 MiB every
+            // other form is held to.
+            post(sources::import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .route("/sources.opml", get(sources::export))
         .route("/static/tribune.css", get(stylesheet))
         .fallback(not_found)
@@ -118,6 +127,16 @@ struct ErrorPage {
     message: String,
 }
 
+/// The page for a request that needs a signed-in user (pages asked for
+/// with GET are redirected to the log-in page instead; see
+/// `accounts::signed_in`).
+#[derive(Template)]
+#[template(path = "needs_signin.html")]
+struct SignInPage {
+    title: String,
+    message: String,
+}
+
 async fn not_found() -> Response {
     PageError(Error::NotFound(
         "There is no page at this address. It may have been mistyped, or the story may have \
@@ -142,6 +161,18 @@ impl IntoResponse for PageError {
         let (title, message) = match &self.0 {
             Error::NotFound(message) => ("Not found", message.clone()),
             Error::BadRequest(message) => ("Bad request", message.clone()),
+            Error::Unauthorized(message) => {
+                return page(
+                    status,
+                    &SignInPage {
+                        title: "Sign in".into(),
+                        message: message.clone(),
+                    },
+                );
+            }
+            Error::Forbidden(message) => ("Not allowed", message.clone()),
+            Error::TooManyRequests(message) => ("Too many attempts", message.clone()),
+            Error::Conflict(message) => ("Already there", message.clone()),
             Error::Store(tribune_store::Error::Busy { .. }) => (
                 "Busy",
                 "The news desk is busy storing news; try again in a moment.".to_string(),
@@ -263,13 +294,4 @@ pub(crate) fn lead(text: &str, sentences: usize, max: usize) -> String {
         return format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']));
     }
     out
-}
-
-/// The paragraphs of an article's text (blank lines, else lines, apart).
-pub(crate) fn paragraphs(text: &str) -> Vec<String> {
-    text.split('\n')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_string)
-        .collect()
 }

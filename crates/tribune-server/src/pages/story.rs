@@ -1,18 +1,23 @@
 //! `/stories/{id}`: one story: every outlet's coverage, each copy group as
 //! one entry (the original and who republished it), what was said grouped
-//! by speaker, and the timeline of its events.
+//! by speaker, and the timeline of its events. A signed-in reader gets
+//! buttons to follow the story and its speakers; their page is made for
+//! them alone, never kept in the page cache.
 
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use tribune_nlp::events::Modality;
 use tribune_nlp::quotes::QuoteKind;
-use tribune_store::{Store, StoredArticle, StoryArticle};
+use tribune_store::{Follow, Followed, Store, StoredArticle, StoryArticle};
 use tribune_story::{TimelineArticle, timeline};
 
 use super::cache::PageKey;
-use super::{PageResult, keepable, machine_time, outlet, plural, when};
+use super::{PageResult, keepable, machine_time, outlet, page, plural, when};
+use crate::accounts::nav::Nav;
+use crate::accounts::{CurrentUser, MaybeUser};
 use crate::{AppState, Error};
 
 /// Articles read for quotes and the timeline: enough for any real story,
@@ -44,6 +49,17 @@ pub(crate) struct Coverage {
 pub(crate) struct Speaker {
     pub name: String,
     pub quotes: Vec<SpokenQuote>,
+    /// Whether the signed-in reader follows them.
+    pub followed: bool,
+}
+
+/// What a signed-in reader's follow buttons need.
+pub(crate) struct Viewer {
+    pub csrf: String,
+    /// Whether they follow this story.
+    pub follows_story: bool,
+    /// This page's path, to come back to.
+    pub here: String,
 }
 
 /// One quote, once however many copies repeat it.
@@ -81,10 +97,20 @@ struct StoryPage {
     moments: Vec<Moment>,
     /// Whether any article had its quotes and events read.
     enriched: bool,
+    id: i64,
+    nav: Nav,
+    viewer: Option<Viewer>,
 }
 
-pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>) -> PageResult {
+pub(crate) async fn story(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<String>,
+) -> PageResult {
     let id = parse_id(&id, "story")?;
+    if let Some(user) = user {
+        return personal(&state, user, id).await;
+    }
     state
         .page_cache()
         .page(PageKey::Story(id), || async {
@@ -92,6 +118,33 @@ pub(crate) async fn story(State(state): State<AppState>, Path(id): Path<String>)
             Ok(keepable(&page_data))
         })
         .await
+}
+
+/// The story page of a signed-in reader: what they follow marked.
+async fn personal(state: &AppState, user: CurrentUser, id: i64) -> PageResult {
+    let reader = user.user.id;
+    let (mut data, follows) = state
+        .blocking(move |store| {
+            Ok((
+                story_page(store, id)?,
+                store.subscriptions().follows(reader)?,
+            ))
+        })
+        .await?;
+    let follows: Vec<Follow> = follows
+        .into_iter()
+        .map(|Followed { follow, .. }| follow)
+        .collect();
+    for speaker in &mut data.speakers {
+        speaker.followed = follows.contains(&Follow::Entity(speaker.name.clone()));
+    }
+    data.nav = Nav::of(Some(&user));
+    data.viewer = Some(Viewer {
+        csrf: user.csrf_token().to_string(),
+        follows_story: follows.contains(&Follow::Story(id)),
+        here: format!("/stories/{id}"),
+    });
+    Ok(page(StatusCode::OK, &data))
 }
 
 /// An id from the path, or a 404 naming what was asked for.
@@ -136,6 +189,9 @@ fn story_page(store: &dyn Store, id: i64) -> Result<StoryPage, Error> {
         speakers: speakers(&stored, &outlet_of),
         moments: moments(&stored),
         enriched,
+        id,
+        nav: Nav::anonymous(),
+        viewer: None,
     })
 }
 
@@ -253,6 +309,7 @@ fn speakers(stored: &[StoredArticle], outlet_of: &HashMap<i64, String>) -> Vec<S
     let mut speakers: Vec<Speaker> = by_speaker
         .into_iter()
         .map(|(name, quotes)| Speaker {
+            followed: false,
             name,
             quotes: quotes
                 .into_iter()

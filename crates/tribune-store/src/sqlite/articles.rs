@@ -83,20 +83,22 @@ pub(super) fn put(connection: &mut Connection, new: &NewArticle<'_>) -> Result<P
 
 pub(super) fn get(connection: &Connection, id: i64) -> Result<Option<StoredArticle>> {
     let row = connection
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM articles WHERE id = ?1"))?
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM articles a WHERE a.id = ?1"))?
         .query_row(params![id], read_row)
         .optional()?;
     row.map(|raw| raw.into_article()).transpose()
 }
 
-const COLUMNS: &str = "id, origin, canonical_url, title, text, authors, published, language,
-                       site_name, provenance, content_hash, fetched_at, source_id, copy_group_id, story_id,
-                       enrichment";
+/// The columns [`read_row`] reads, first in a `SELECT` over `articles a`
+/// (qualified, so the statement may join other tables).
+pub(super) const COLUMNS: &str = "a.id, a.origin, a.canonical_url, a.title, a.text, a.authors,
+    a.published, a.language, a.site_name, a.provenance, a.content_hash, a.fetched_at,
+    a.source_id, a.copy_group_id, a.story_id, a.enrichment";
 
 /// Up to `limit` articles with ids above `id`, in id order.
 pub(super) fn after(connection: &Connection, id: i64, limit: i64) -> Result<Vec<StoredArticle>> {
     let mut statement = connection.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM articles WHERE id > ?1 ORDER BY id LIMIT ?2"
+        "SELECT {COLUMNS} FROM articles a WHERE a.id > ?1 ORDER BY a.id LIMIT ?2"
     ))?;
     let rows = statement.query_map(params![id, limit], read_row)?;
     rows.map(|row| row?.into_article()).collect()
@@ -138,7 +140,7 @@ pub(super) fn list(
     values.push(i64::try_from(offset).unwrap_or(i64::MAX));
     let (limit_at, offset_at) = (values.len() - 1, values.len());
     let mut statement = connection.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM articles {clause} ORDER BY id DESC LIMIT ?{limit_at} OFFSET ?{offset_at}"
+        "SELECT {COLUMNS} FROM articles a {clause} ORDER BY a.id DESC LIMIT ?{limit_at} OFFSET ?{offset_at}"
     ))?;
     let rows = statement.query_map(rusqlite::params_from_iter(values), read_row)?;
     rows.map(|row| row?.into_article()).collect()
@@ -198,7 +200,7 @@ pub(super) fn count(connection: &Connection) -> Result<u64> {
 }
 
 /// A row before its JSON and date columns are parsed.
-struct RawRow {
+pub(super) struct RawRow {
     id: i64,
     origin: String,
     canonical_url: Option<String>,
@@ -217,7 +219,9 @@ struct RawRow {
     enrichment: Option<String>,
 }
 
-fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
+/// Reads the [`COLUMNS`] at the start of a row (later columns are the
+/// caller's).
+pub(super) fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
     Ok(RawRow {
         id: row.get(0)?,
         origin: row.get(1)?,
@@ -239,7 +243,7 @@ fn read_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
 }
 
 impl RawRow {
-    fn into_article(self) -> Result<StoredArticle> {
+    pub(super) fn into_article(self) -> Result<StoredArticle> {
         Ok(StoredArticle {
             id: self.id,
             origin: self.origin,

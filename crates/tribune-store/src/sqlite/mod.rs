@@ -8,6 +8,12 @@ mod push;
 mod sources;
 mod stories;
 mod subscriptions;
+#[cfg(test)]
+mod tests_accounts;
+#[cfg(test)]
+mod tests_push;
+#[cfg(test)]
+mod tests_subscriptions;
 
 #[cfg(test)]
 pub(crate) use migrations::FIRST as FIRST_MIGRATION_FOR_TESTS;

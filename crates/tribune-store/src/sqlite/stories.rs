@@ -128,7 +128,7 @@ pub(super) fn summaries_from(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
+pub(super) fn summary_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<StorySummary> {
     Ok(StorySummary {
         id: row.get(0)?,
         label: row.get(1)?,

@@ -9,3 +9,4 @@ pub mod search;
 pub mod serve;
 pub mod source;
 pub mod stories;
+pub mod user;

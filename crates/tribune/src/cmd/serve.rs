@@ -1,5 +1,5 @@
-//! `tribune serve`: the reader in a browser, with the poller running
-//! behind it.
+//! `tribune serve`: the reader in a browser, with the poller and the push
+//! dispatcher (webhooks and channels) running behind it.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -15,6 +15,7 @@ use tribune_ingest::pipeline::Pipeline;
 use tribune_ingest::poll::{PollConfig, Poller};
 use tribune_server::AppState;
 use tribune_server::config::{self, FetchLayer, Settings};
+use tribune_server::push::{DispatchConfig, Dispatcher, EventConfig, RetryPolicy};
 use tribune_store::{SqliteStore, Store};
 
 /// The options of `tribune serve`; its help text is on the subcommand.
@@ -55,6 +56,54 @@ pub struct Args {
     /// [env: TRIBUNE_DATA_DIR]
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Do not send webhook and channel deliveries (they stay queued)
+    #[arg(long)]
+    no_push: bool,
+    #[command(flatten)]
+    push: PushTuning,
+}
+
+/// Push timings, for tests and benchmarks that cannot wait minutes for a
+/// retry; hidden from the help.
+#[derive(Debug, clap::Args)]
+struct PushTuning {
+    /// The wait after a delivery's first failure, doubling after each
+    /// further one [default: 10 s]
+    #[arg(long, hide = true, value_name = "MS")]
+    push_retry_ms: Option<u64>,
+    /// The longest wait between attempts [default: 1 h]
+    #[arg(long, hide = true, value_name = "MS")]
+    push_retry_max_ms: Option<u64>,
+    /// Attempts before a delivery is given up [default: 10]
+    #[arg(long, hide = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    push_max_attempts: Option<u32>,
+    /// How long a delivery being sent is kept from other senders; one in
+    /// flight when the process dies is sent again after it [default: 60 s]
+    #[arg(long, hide = true, value_name = "MS")]
+    push_lease_ms: Option<u64>,
+}
+
+impl PushTuning {
+    fn config(&self, base_url: Option<String>) -> DispatchConfig {
+        let defaults = RetryPolicy::default();
+        let ms = Duration::from_millis;
+        let mut config = DispatchConfig {
+            retry: RetryPolicy {
+                first: self.push_retry_ms.map_or(defaults.first, ms),
+                max: self.push_retry_max_ms.map_or(defaults.max, ms),
+                attempts: self.push_max_attempts.unwrap_or(defaults.attempts),
+            },
+            events: EventConfig {
+                base_url,
+                ..EventConfig::default()
+            },
+            ..DispatchConfig::default()
+        };
+        if let Some(lease) = self.push_lease_ms {
+            config.lease = ms(lease);
+        }
+        config
+    }
 }
 
 impl Args {
@@ -108,10 +157,47 @@ pub fn run(args: Args) -> Result<ExitCode> {
         per_host: usize::from(config.fetch.per_host),
         ..FetchConfig::default()
     })?;
+    let push_config = args.push.config(
+        config
+            .base_url
+            .as_ref()
+            .map(|base| base.as_str().to_string()),
+    );
+    // Deliveries get a fetcher of their own: the same guard, but a send
+    // must end well inside its lease, or it would be sent twice.
+    let push_fetcher = Fetcher::new(&FetchConfig {
+        timeout: Duration::from_secs(10).min(push_config.lease / 2),
+        connect_timeout: Duration::from_secs(5).min(push_config.lease / 4),
+        allow_private_addresses: config.fetch.allow_private_addresses,
+        allowed_hosts: config.fetch.allowed_hosts.clone(),
+        per_host: usize::from(config.fetch.per_host),
+        ..FetchConfig::default()
+    })?;
     runtime.block_on(async {
         let (stop_tx, stop) = watch::channel(false);
         tokio::spawn(crate::cmd::poll::stop_on_signal(stop_tx));
         let mut state = AppState::new(store.clone() as Arc<dyn Store>, fetcher.clone());
+        let (push_waker, push) = if args.no_push {
+            (None, None)
+        } else {
+            let dispatcher = Dispatcher::new(
+                store.clone() as Arc<dyn Store>,
+                push_fetcher,
+                push_config,
+            );
+            let waker = dispatcher.waker();
+            let stop = stop.clone();
+            let task = tokio::spawn(async move {
+                let sent = dispatcher.run(stop).await;
+                tracing::info!(
+                    attempts = sent.attempts,
+                    delivered = sent.delivered,
+                    dead = sent.dead,
+                    "push stopped"
+                );
+            });
+            (Some(waker), Some(task))
+        };
         let poller = if !config.poll {
             None
         } else {
@@ -123,7 +209,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 let result = poller
                     .run(
                         stop,
-                        |report| tracing::info!("{report}"),
+                        |report| {
+                            tracing::info!("{report}");
+                            // New articles may be news someone asked to
+                            // be told of: push looks now, not at its scan.
+                            if report.new_articles > 0
+                                && let Some(waker) = &push_waker
+                            {
+                                waker.notify_one();
+                            }
+                        },
                         crate::cmd::poll::log_outcome,
                     )
                     .await;
@@ -141,7 +236,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if let Some(base) = config.base_url.clone() {
             app = app.layer(axum::Extension(base));
         }
-        axum::serve(listener, app)
+        // The peer's address reaches handlers (log-in rate limits per
+        // client address).
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = shutdown.wait_for(|stopped| *stopped).await;
             })
@@ -149,6 +246,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .context("the server failed")?;
         if let Some(poller) = poller {
             let _ = poller.await;
+        }
+        if let Some(push) = push {
+            // Finishes the deliveries in flight (a bounded wait).
+            let _ = push.await;
         }
         store.flush()?;
         eprintln!("stopped; everything fetched is stored");

@@ -9,6 +9,7 @@ mod extract;
 mod ingest;
 mod placement;
 mod poll;
+mod push;
 mod quotes;
 mod search;
 mod serve;
@@ -68,6 +69,10 @@ enum Stage {
     /// One polling cycle over many feeds on a local server, then a second
     /// that should cost one 304 per feed.
     Poll(poll::PollArgs),
+    /// Webhook fan-out: 10,000 deliveries from a `tribune serve` child to
+    /// a receiver failing 20% of requests, the child killed and restarted
+    /// mid-way.
+    Push(push::PushArgs),
     /// Quotation attribution on PolNeAR (source, cue, content).
     Quotes(quotes::QuotesArgs),
     /// Named entities on CoNLL-2003 (PER, ORG, LOC, MISC).
@@ -117,6 +122,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Stage::Stories(args) => stories::run(args)?,
         Stage::Placement(args) => placement::run(args)?,
         Stage::Poll(args) => poll::run(args)?,
+        Stage::Push(args) => push::run(args)?,
         Stage::Quotes(args) => quotes::run(args)?,
         Stage::Entities(args) => entities::run(args)?,
         Stage::Time(args) => time::run(args)?,
