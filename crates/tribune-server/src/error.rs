@@ -51,12 +51,66 @@ impl Error {
 }
 
 /// A plain-text answer; the API and the pages map errors to their own
-/// formats (JSON bodies, HTML pages) before this is reached.
+/// formats (JSON bodies, HTML pages) before this is reached. Our own
+/// failures are logged in full and answered in general terms: their
+/// details (SQL, file paths) are for the log, not the client.
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        if self.status().is_server_error() {
-            tracing::error!(error = %self, "request failed");
+        let status = self.status();
+        if !status.is_server_error() {
+            return (status, self.to_string()).into_response();
         }
-        (self.status(), self.to_string()).into_response()
+        tracing::error!(error = %self, "request failed");
+        let message = match self {
+            Error::Store(tribune_store::Error::Busy { .. }) => {
+                "The news desk is busy storing news; try again in a moment."
+            }
+            _ => "Internal error; see the server log.",
+        };
+        (status, message).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    async fn answer(error: Error) -> (StatusCode, String) {
+        let response = error.into_response();
+        let status = response.status();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .expect("a body");
+        (status, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn our_failures_tell_the_client_nothing_of_their_details() {
+        let secret_path = PathBuf::from("/var/lib/tribune/secret-dir");
+        for error in [
+            Error::Internal("cannot write /var/lib/tribune/secret-dir: denied".into()),
+            Error::Store(tribune_store::Error::Index {
+                path: secret_path.clone(),
+                message: "locked".into(),
+            }),
+            Error::Store(tribune_store::Error::Busy { path: secret_path }),
+            Error::Store(tribune_store::Error::Corrupt(
+                serde_json::from_str::<u8>("{").expect_err("not a number"),
+            )),
+        ] {
+            let detail = error.to_string();
+            let (status, body) = answer(error).await;
+            assert!(status.is_server_error());
+            assert!(
+                !body.contains(&detail) && !body.contains("secret-dir"),
+                "{body}"
+            );
+        }
+        // The client's own mistakes are still explained.
+        let (status, body) = answer(Error::BadRequest("`n=x` is not a count".into())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body, "`n=x` is not a count");
     }
 }

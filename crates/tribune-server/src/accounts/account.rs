@@ -293,6 +293,7 @@ pub(crate) async fn change_password(
             if !store.accounts().set_password(id, &hash)? {
                 return Err(Error::NotFound("This account no longer exists.".into()));
             }
+            crate::greader::auth::revoke_password_tokens(store, id)?;
             session::open(store, id)
         })
         .await?;

@@ -210,6 +210,7 @@ pub(crate) async fn reset_password(
                 return Ok(None);
             };
             store.accounts().set_password(id, &hash)?;
+            crate::greader::auth::revoke_password_tokens(store, id)?;
             Ok(Some(user))
         })
         .await?

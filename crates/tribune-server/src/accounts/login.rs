@@ -88,7 +88,9 @@ pub(crate) async fn submit(
     let next = local_path(&form.next);
     let limiter = state.login_limiter();
     if let Some(wait) = limiter.check(address, &name) {
-        tracing::warn!(%name, ?address, "log-in refused: too many failures");
+        // Quoted and escaped (`?`): a name is anything typed, and a newline in
+        // it must not forge a log line.
+        tracing::warn!(?name, ?address, "log-in refused: too many failures");
         return Ok(too_many(wait.as_secs().max(1)));
     }
     let lookup = name.clone();
@@ -107,7 +109,7 @@ pub(crate) async fn submit(
         Some(user) if matches => user,
         _ => {
             limiter.failed(address, &name);
-            tracing::info!(%name, ?address, "a log-in failed");
+            tracing::info!(?name, ?address, "a log-in failed");
             let signup_open = state.blocking(|store| policy::signup_open(store)).await?;
             // Nothing is set: no session, and the form cookie stays as it is.
             return Ok(page(

@@ -9,7 +9,7 @@ use tribune_store::{Follow, NewSource, Store};
 
 use super::SESSION_COOKIE;
 use super::limiter::MAX_FAILURES;
-use super::testing::{Browser, api, csrf_in, desk, send};
+use super::testing::{Browser, api, csrf_in, desk, form, send};
 use crate::feeds::PublicBase;
 use crate::secrets::{new_secret, secret_hash};
 
@@ -546,6 +546,22 @@ async fn an_admin_resets_a_password_and_the_users_sessions_end() {
     desk.user("ann", PASSWORD, true);
     let bob = desk.user("bob", PASSWORD, false);
     let bobs_token = desk.token(&bob);
+    // A reader app's token, handed out for the password (ClientLogin).
+    let reader_app = send(
+        &desk.app,
+        Request::post("/accounts/ClientLogin")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form(&[("Email", "bob"), ("Passwd", PASSWORD)])))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reader_app.status, StatusCode::OK, "{}", reader_app.body);
+    let reader_token = reader_app
+        .body
+        .lines()
+        .find_map(|line| line.strip_prefix("Auth="))
+        .expect("an Auth line")
+        .to_string();
     let mut bob_browser = Browser::from("192.0.2.50:1");
     bob_browser.login(&desk.app, "bob", PASSWORD).await;
     // Bob may not reset anyone's.
@@ -593,7 +609,17 @@ async fn an_admin_resets_a_password_and_the_users_sessions_end() {
             .status,
         StatusCode::SEE_OTHER
     );
-    // API tokens are not sessions: they stay until revoked.
+    // The reader app's token was the password's: it ends with it.
+    let reader = send(
+        &desk.app,
+        Request::get("/reader/api/0/user-info")
+            .header("authorization", format!("GoogleLogin auth={reader_token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reader.status, StatusCode::UNAUTHORIZED);
+    // API tokens the user made are not sessions: they stay until revoked.
     let me = send(
         &desk.app,
         api(Method::GET, "/api/v1/me", Some(&bobs_token), None),
@@ -1040,4 +1066,529 @@ async fn a_reader_follows_a_story_and_its_speakers_and_finds_it_on_their_front_p
     let my = ann.get(&desk.app, "/my").await;
     assert!(my.body.contains("Envoy says talks go on"), "{}", my.body);
     assert!(my.body.contains(&format!("/stories/{story}")));
+}
+
+#[tokio::test]
+async fn the_pages_answer_another_users_ids_with_404_and_change_nothing() {
+    let desk = desk();
+    let ann = desk.user("ann", PASSWORD, false);
+    desk.user("bob", PASSWORD, false);
+    let source = desk
+        .store
+        .add_source(&NewSource {
+            url: "https://news.example/rss".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .0;
+    let article = desk.article("Talks resume in Geneva");
+    // Ann's things, made straight in the store.
+    desk.store
+        .accounts()
+        .create_api_token(ann.id, "anns laptop", &secret_hash(&new_secret()))
+        .unwrap();
+    let token = desk.store.accounts().api_tokens(ann.id).unwrap()[0].id;
+    let search = desk
+        .store
+        .subscriptions()
+        .save_search(ann.id, "anns talks", "talks")
+        .unwrap()
+        .id;
+    let subscriptions = desk.store.subscriptions();
+    subscriptions
+        .follow(ann.id, &Follow::Source(source.id))
+        .unwrap();
+    subscriptions
+        .follow(ann.id, &Follow::Entity("Steve Witkoff".into()))
+        .unwrap();
+    subscriptions
+        .mark(
+            ann.id,
+            &[article],
+            tribune_store::StateChange {
+                read: Some(true),
+                starred: Some(true),
+            },
+        )
+        .unwrap();
+
+    let mut bob = Browser::from("192.0.2.100:1");
+    bob.login(&desk.app, "bob", PASSWORD).await;
+    let csrf = bob.csrf(&desk.app).await;
+    let source_id = source.id.to_string();
+    let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (format!("/account/tokens/{token}/delete"), vec![]),
+        ("/account/tokens/abc/delete".into(), vec![]),
+        (format!("/account/searches/{search}/delete"), vec![]),
+        ("/account/searches/1e3/delete".into(), vec![]),
+        (
+            "/follows/delete".into(),
+            vec![("kind", "source"), ("target", &source_id)],
+        ),
+        (
+            "/follows/delete".into(),
+            vec![("kind", "person"), ("target", "Steve Witkoff")],
+        ),
+    ];
+    for (path, fields) in &forms {
+        let mut fields = fields.clone();
+        fields.push(("csrf", &csrf));
+        let answer = bob.post(&desk.app, path, &fields).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::NOT_FOUND,
+            "{path} {fields:?}: {}",
+            answer.body
+        );
+    }
+    // Marks are each reader's: Bob's change leaves Ann's.
+    let answer = bob
+        .post(
+            &desk.app,
+            &format!("/articles/{article}/state"),
+            &[("csrf", &csrf), ("read", "false"), ("starred", "false")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    // Bob's pages show none of Ann's.
+    let page = bob.get(&desk.app, "/account").await;
+    assert!(
+        !page.body.contains("anns talks") && !page.body.contains("anns laptop"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Steve Witkoff"), "{}", page.body);
+    let page = bob.get(&desk.app, &format!("/articles/{article}")).await;
+    assert!(page.body.contains("Mark read"), "{}", page.body);
+    // Ann's are as she left them.
+    assert_eq!(desk.store.accounts().api_tokens(ann.id).unwrap().len(), 1);
+    assert!(
+        subscriptions
+            .saved_search(ann.id, search)
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(subscriptions.follows(ann.id).unwrap().len(), 2);
+    let state = subscriptions.states(ann.id, &[article]).unwrap()[&article];
+    assert!(state.read && state.starred);
+}
+
+/// Text no field may let through unescaped.
+const IMG: &str = "\"><img src=x onerror=alert(1)>";
+
+#[tokio::test]
+async fn hostile_text_in_every_page_field_is_refused_or_shown_escaped() {
+    let desk = desk();
+    let app = &desk.app;
+    // Names: refused, and the form shows nothing raw.
+    let long_name = "a".repeat(41);
+    for name in [IMG, "ann\u{0}", long_name.as_str(), "\u{FFFD}"] {
+        let mut visitor = Browser::new();
+        let answer = visitor.signup(app, name, PASSWORD, "").await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{name:?}");
+        assert!(!answer.body.contains("<img src=x"), "{}", answer.body);
+    }
+    assert_eq!(desk.users(), 0);
+    desk.user("ann", PASSWORD, false);
+    // A log-in form sent back after a failure shows the name escaped.
+    let mut visitor = Browser::from("192.0.2.110:1");
+    let answer = visitor.login(app, IMG, PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert!(!answer.body.contains("<img src=x"), "{}", answer.body);
+    assert!(answer.set_cookie(SESSION_COOKIE).is_none());
+
+    let mut ann = Browser::from("192.0.2.111:1");
+    ann.login(app, "ann", PASSWORD).await;
+    let csrf = ann.csrf(app).await;
+    // Kept verbatim, shown escaped.
+    let signed_in = ann.clone();
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let mut ann = signed_in.clone();
+        let csrf = csrf.clone();
+        async move {
+            let mut fields: Vec<(&str, &str)> =
+                fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            fields.push(("csrf", &csrf));
+            ann.post(app, path, &fields).await
+        }
+    };
+    let answer = post("/account/tokens", vec![("name", IMG.into())]).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    let answer = post(
+        "/account/searches",
+        vec![("name", IMG.into()), ("query", "talks".into())],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let answer = post(
+        "/follows",
+        vec![("kind", "person".into()), ("target", IMG.into())],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let page = ann.get(app, "/account").await;
+    assert!(!page.body.contains("<img src=x"), "{}", page.body);
+    assert!(page.body.contains("&lt;img src=x") || page.body.contains("&#60;img src=x"));
+    // Refused: control characters, and more than a field holds.
+    let long_label = "x".repeat(101);
+    let long_query = "q".repeat(501);
+    for (path, fields) in [
+        ("/account/tokens", vec![("name", "a\u{0}b".to_string())]),
+        ("/account/tokens", vec![("name", long_label.clone())]),
+        (
+            "/account/searches",
+            vec![("name", "n".into()), ("query", "talks\u{0}".into())],
+        ),
+        (
+            "/account/searches",
+            vec![("name", "n".into()), ("query", long_query)],
+        ),
+        (
+            "/account/searches",
+            vec![("name", long_label.clone()), ("query", "talks".into())],
+        ),
+        (
+            "/follows",
+            vec![("kind", "person".into()), ("target", "a\u{0}b".into())],
+        ),
+        (
+            "/follows",
+            vec![("kind", "person".into()), ("target", long_label.clone())],
+        ),
+        (
+            "/follows",
+            vec![("kind", IMG.into()), ("target", "1".into())],
+        ),
+        (
+            "/follows",
+            vec![("kind", "story".into()), ("target", IMG.into())],
+        ),
+    ] {
+        let answer = post(path, fields.clone()).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path} {fields:?}");
+        assert!(!answer.body.contains("<img src=x"), "{}", answer.body);
+    }
+    let ann_id = ann_id(&desk);
+    assert_eq!(desk.store.accounts().api_tokens(ann_id).unwrap().len(), 1);
+    assert_eq!(
+        desk.store
+            .subscriptions()
+            .saved_searches(ann_id)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(desk.store.subscriptions().follows(ann_id).unwrap().len(), 1);
+    // A source address that is not one is shown back escaped.
+    for url in [IMG, "javascript:alert(1)", "'; DROP TABLE users; --"] {
+        let answer = post("/sources", vec![("url", url.into())]).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(!answer.body.contains("<img src=x"), "{}", answer.body);
+    }
+    assert!(desk.store.sources().unwrap().is_empty());
+    // `next` leads nowhere but here.
+    for next in [IMG, "https://evil.example/", "//evil.example/"] {
+        let answer = post(
+            "/follows",
+            vec![
+                ("kind", "person".into()),
+                ("target", "Steve Witkoff".into()),
+                ("next", next.into()),
+            ],
+        )
+        .await;
+        assert_eq!(answer.location(), "/", "{next}");
+    }
+    let page = ann.get(app, "/login").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "signed in already");
+    let mut visitor = Browser::from("192.0.2.112:1");
+    let form = visitor.get(app, "/login").await;
+    let answer = visitor
+        .post(
+            app,
+            "/login",
+            &[
+                ("csrf", &csrf_in(&form.body)),
+                ("name", "ann"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/");
+    assert_eq!(desk.users(), 1);
+}
+
+fn ann_id(desk: &super::testing::Desk) -> i64 {
+    desk.store
+        .accounts()
+        .credentials("ann")
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+}
+
+#[tokio::test]
+async fn invalid_utf8_is_never_stored_raw() {
+    let desk = desk();
+    desk.user("ann", PASSWORD, false);
+    let mut ann = Browser::new();
+    ann.login(&desk.app, "ann", PASSWORD).await;
+    let csrf = ann.csrf(&desk.app).await;
+    let cookie: Vec<String> = ann
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    // Percent-encoded and raw bytes that are not UTF-8, in a form.
+    for name in [&b"%FF%FEx"[..], &b"\xff\xfex"[..]] {
+        let mut body = format!("csrf={csrf}&name=").into_bytes();
+        body.extend_from_slice(name);
+        let request = Request::post("/account/tokens")
+            .header(header::HOST, "tribune.test")
+            .header(header::COOKIE, cookie.join("; "))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let answer = send(&desk.app, request).await;
+        assert!(
+            matches!(answer.status, StatusCode::CREATED | StatusCode::BAD_REQUEST),
+            "{}: {}",
+            answer.status,
+            answer.body
+        );
+    }
+    // What was kept is text: the bytes were replaced, never stored raw.
+    for token in desk.store.accounts().api_tokens(ann_id(&desk)).unwrap() {
+        assert_eq!(token.name, "\u{FFFD}\u{FFFD}x");
+    }
+    // In JSON, bytes that are not UTF-8 are a 400.
+    let token = desk.token(
+        &desk
+            .store
+            .accounts()
+            .credentials("ann")
+            .unwrap()
+            .unwrap()
+            .user,
+    );
+    let request = Request::post("/api/v1/me/tokens")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(&b"{\"name\":\"\xff\xfe\"}"[..]))
+        .unwrap();
+    let answer = send(&desk.app, request).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    assert_eq!(answer.json()["error"]["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn every_form_family_refuses_an_oversized_body_with_413() {
+    let desk = desk();
+    let ann = desk.user("ann", PASSWORD, true);
+    let token = desk.token(&ann);
+    let mut browser = Browser::new();
+    browser.login(&desk.app, "ann", PASSWORD).await;
+    let csrf = browser.csrf(&desk.app).await;
+    let huge = "x".repeat(2 << 20);
+    for path in [
+        "/account/tokens",
+        "/account/searches",
+        "/account/password",
+        "/follows",
+        "/sources",
+        "/admin/invites",
+    ] {
+        let answer = browser
+            .post(&desk.app, path, &[("csrf", &csrf), ("name", &huge)])
+            .await;
+        assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+    }
+    let body = format!(r#"{{"url":"https://x.example/{huge}","discover":false}}"#);
+    let answer = send(
+        &desk.app,
+        api(Method::POST, "/api/v1/sources", Some(&token), Some(&body)),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(answer.json()["error"]["code"], "payload_too_large");
+    // OPML imports may be bigger, but not without end.
+    let boundary = "XyZ";
+    let opml = "x".repeat(9 << 20);
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"opml\"\r\n\r\n{opml}\r\n\
+         --{boundary}--\r\n"
+    );
+    let cookie: Vec<String> = browser
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let request = Request::post("/sources/import")
+        .header(header::COOKIE, cookie.join("; "))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let answer = send(&desk.app, request).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        answer.body
+    );
+    assert!(desk.store.sources().unwrap().is_empty());
+    assert!(desk.store.accounts().api_tokens(ann.id).unwrap().len() == 1);
+}
+
+/// The fields of every event logged while it is the thread's subscriber,
+/// written as the `fmt` subscriber writes them (`{:?}` of each value).
+#[derive(Clone, Default)]
+struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl LogCapture {
+    fn lines(&self) -> Vec<String> {
+        self.0.lock().map(|lines| lines.clone()).unwrap_or_default()
+    }
+}
+
+struct Fields(String);
+
+impl tracing::field::Visit for Fields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!("{}={value:?} ", field.name()));
+    }
+}
+
+impl tracing::Subscriber for LogCapture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut fields = Fields(String::new());
+        event.record(&mut fields);
+        if let Ok(mut lines) = self.0.lock() {
+            lines.push(fields.0);
+        }
+    }
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn a_name_typed_at_log_in_cannot_forge_a_log_line() {
+    let capture = LogCapture::default();
+    let _logging = tracing::subscriber::set_default(capture.clone());
+    let desk = desk();
+    desk.user("ann", PASSWORD, false);
+    let forged = "eve\nINFO tribune_server: signed in user=admin";
+    let mut visitor = Browser::from("192.0.2.120:1");
+    let answer = visitor.login(&desk.app, forged, PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    let request = Request::post("/accounts/ClientLogin")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(super::testing::form(&[
+            ("Email", forged),
+            ("Passwd", PASSWORD),
+        ])))
+        .unwrap();
+    assert_eq!(
+        send(&desk.app, request).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let lines = capture.lines();
+    let failures: Vec<&String> = lines.iter().filter(|l| l.contains("eve")).collect();
+    assert_eq!(failures.len(), 2, "{lines:?}");
+    for line in failures {
+        assert!(!line.contains('\n'), "{line}");
+        assert!(line.contains(r"eve\nINFO"), "{line}");
+    }
+}
+
+#[tokio::test]
+async fn secrets_are_shown_once_and_never_listed() {
+    let desk = desk();
+    let ann = desk.user("ann", PASSWORD, true);
+    let mut browser = Browser::new();
+    browser.login(&desk.app, "ann", PASSWORD).await;
+    let csrf = browser.csrf(&desk.app).await;
+    let secret_after = |body: &str, marker: &str| -> String {
+        let start = body.find(marker).expect("the secret") + marker.len();
+        body[start..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect()
+    };
+    // An API token: on the answer that made it, then nowhere.
+    let made = browser
+        .post(
+            &desk.app,
+            "/account/tokens",
+            &[("csrf", &csrf), ("name", "laptop")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED);
+    let token = secret_after(&made.body, r#"<code class="secret">"#);
+    assert_eq!(token.len(), 64);
+    // An invite link.
+    let made = browser
+        .post(&desk.app, "/admin/invites", &[("csrf", &csrf)])
+        .await;
+    let invite = secret_after(&made.body, "/signup?invite=");
+    assert_eq!(invite.len(), 64);
+    // A webhook's signing key.
+    let made = browser
+        .post(
+            &desk.app,
+            "/account/webhooks",
+            &[
+                ("csrf", &csrf),
+                ("url", "https://hooks.example/x"),
+                ("event_followed_story", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let key = secret_after(&made.body, r#"<code class="secret">"#);
+    assert_eq!(key.len(), 64);
+    for path in ["/account", "/admin", "/account/webhooks", "/my"] {
+        let page = browser.get(&desk.app, path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        for secret in [&token, &invite, &key] {
+            assert!(!page.body.contains(secret.as_str()), "{path}");
+        }
+    }
+    for path in ["/api/v1/me", "/api/v1/me/tokens", "/api/v1/me/webhooks"] {
+        let answer = send(&desk.app, api(Method::GET, path, Some(&token), None)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        for secret in [&token, &invite, &key] {
+            assert!(!answer.body.contains(secret.as_str()), "{path}");
+        }
+    }
+    // The store keeps hashes of what it hands out to be presented back.
+    let stored = desk.store.accounts().api_tokens(ann.id).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert!(
+        desk.store
+            .accounts()
+            .user_by_api_token(&token, Utc::now())
+            .unwrap()
+            .is_none()
+    );
 }

@@ -16,6 +16,8 @@ pub const PASSWORD_MAX: usize = 1024;
 pub const LABEL_MAX: usize = 100;
 /// The longest saved search query.
 pub const QUERY_MAX: usize = 500;
+/// The longest title or category a user gives a source.
+pub const TITLE_MAX: usize = 300;
 
 /// An account name: 1 to 40 letters, digits, `.`, `_` or `-`, starting with
 /// a letter or digit. Returned trimmed.
@@ -63,6 +65,13 @@ pub fn label(raw: &str, what: &str) -> Result<String, Error> {
 /// A saved search's query: trimmed, 1 to 500 characters.
 pub fn query(raw: &str) -> Result<String, Error> {
     text(raw, "query", QUERY_MAX)
+}
+
+/// A source's title or category as a user gives it (sources are shared,
+/// so it shows on everyone's pages and feeds): trimmed, 1 to 300
+/// characters, no control characters.
+pub fn title(raw: &str, what: &str) -> Result<String, Error> {
+    text(raw, what, TITLE_MAX)
 }
 
 fn text(raw: &str, what: &str, max: usize) -> Result<String, Error> {
@@ -114,5 +123,11 @@ mod tests {
         assert!(label("a\u{0}b", "name").is_err());
         assert!(label("   ", "name").is_err());
         assert!(query(&"q".repeat(QUERY_MAX + 1)).is_err());
+        assert_eq!(
+            title(" \"><img src=x onerror=alert(1)> ", "title").unwrap(),
+            "\"><img src=x onerror=alert(1)>"
+        );
+        assert!(title(&"t".repeat(TITLE_MAX + 1), "title").is_err());
+        assert!(title("World\nnews", "category").is_err());
     }
 }

@@ -20,6 +20,7 @@ use super::me::MaybeApiUser;
 use super::params::{PageRequest, Pagination};
 use crate::AppState;
 use crate::accounts::policy::{self, SourceChange};
+use crate::accounts::validate;
 
 /// The query of `GET /sources`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -83,9 +84,11 @@ pub struct AddSource {
     /// else the page itself is polled.
     #[schema(example = "https://www.theguardian.com/world")]
     pub url: String,
-    /// A name for it (default: the feed's own title).
+    /// A name for it (default: the feed's own title); at most 300
+    /// characters, no control characters.
     pub title: Option<String>,
-    /// A folder or category.
+    /// A folder or category; at most 300 characters, no control
+    /// characters.
     pub category: Option<String>,
     /// Fetch the URL to find its feed (default `true`); `false` adds it as
     /// given.
@@ -174,7 +177,7 @@ pub async fn show(
         (status = 201, description = "Added", body = SourceJson,
          headers(("Location" = String, description = "The new source's address"))),
         (status = 200, description = "Already followed: the existing source", body = SourceJson),
-        (status = 400, description = "An invalid URL (`invalid_url`) or a private address (`refused_address`)", body = ErrorBody),
+        (status = 400, description = "An invalid URL (`invalid_url`), a private address (`refused_address`), or a title or category too long or holding control characters", body = ErrorBody),
         (status = 401, description = "The instance has accounts and no one is signed in", body = ErrorBody),
         (status = 415, description = "The body is not JSON", body = ErrorBody),
         (status = 422, description = "The body lacks `url` or has unknown fields", body = ErrorBody),
@@ -192,6 +195,15 @@ pub async fn add(
     if user.is_none() {
         policy::may_change_sources(&state, None, None, SourceChange::Add).await?;
     }
+    // Sources are everyone's: a name given for one shows on every page
+    // and feed, so it is bounded and free of control characters.
+    let given = |text: Option<String>, what: &str| {
+        text.filter(|t| !t.trim().is_empty())
+            .map(|t| validate::title(&t, what))
+            .transpose()
+    };
+    let title = given(body.title, "title")?;
+    let category = given(body.category, "category")?;
     let follower = user.as_ref().map(|u| u.user.id);
     let url = normalize_url(&body.url)
         .map_err(|err| ApiError::new(StatusCode::BAD_REQUEST, "invalid_url", err.to_string()))?;
@@ -213,9 +225,9 @@ pub async fn add(
     }
     let mut source = NewSource {
         url,
-        title: body.title.filter(|t| !t.trim().is_empty()),
+        title,
         site_url: None,
-        category: body.category.filter(|c| !c.trim().is_empty()),
+        category,
     };
     if body.discover.unwrap_or(true) {
         let found = find_feed(state.fetcher(), &source.url)

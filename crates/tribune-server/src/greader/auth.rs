@@ -35,6 +35,22 @@ use crate::{AppState, Error};
 /// The name of the API tokens `ClientLogin` makes.
 pub(crate) const TOKEN_NAME: &str = "Google Reader";
 
+/// Revokes the user's "Google Reader" tokens: they were handed out for
+/// the password, so a new password (changed, or reset by the admin after a
+/// leak) must not leave them working. Tokens the user made by name stay.
+pub(crate) fn revoke_password_tokens(
+    store: &dyn tribune_store::Store,
+    user: i64,
+) -> Result<usize, Error> {
+    let mut revoked = 0;
+    for token in store.accounts().api_tokens(user)? {
+        if token.name == TOKEN_NAME && store.accounts().revoke_api_token(user, token.id)? {
+            revoked += 1;
+        }
+    }
+    Ok(revoked)
+}
+
 /// How many "Google Reader" tokens a user keeps; the least recently used
 /// beyond these are revoked at each log-in.
 const KEPT_TOKENS: usize = 10;
@@ -181,7 +197,12 @@ async fn try_client_login(state: AppState, request: Request) -> Result<Response,
     let name = name.trim().to_string();
     let limiter = state.login_limiter();
     if let Some(wait) = limiter.check(address, &name) {
-        tracing::warn!(%name, ?address, "Google Reader log-in refused: too many failures");
+        // Quoted and escaped (`?`): a newline in a name must not forge a log line.
+        tracing::warn!(
+            ?name,
+            ?address,
+            "Google Reader log-in refused: too many failures"
+        );
         return Err((
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, wait.as_secs().max(1).to_string())],
@@ -205,7 +226,7 @@ async fn try_client_login(state: AppState, request: Request) -> Result<Response,
         Some(user) if matches => user,
         _ => {
             limiter.failed(address, &name);
-            tracing::info!(%name, ?address, "a Google Reader log-in failed");
+            tracing::info!(?name, ?address, "a Google Reader log-in failed");
             return Err(bad_authentication());
         }
     };

@@ -42,7 +42,7 @@
 //! answers under `//`.
 
 mod atom;
-mod auth;
+pub(crate) mod auth;
 mod ids;
 mod items;
 mod marks;

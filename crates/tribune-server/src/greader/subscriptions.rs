@@ -24,6 +24,7 @@ use super::auth::{Call, text};
 use super::ids::{READING_LIST, STARRED, StreamId, label_id};
 use super::items::source_title;
 use super::stream::{followed_sources, resolve_source};
+use crate::accounts::validate;
 use crate::{AppState, Error};
 
 /// An error of subscribing: the client's or the store's, or the far end's
@@ -119,7 +120,7 @@ pub(crate) async fn edit(State(state): State<AppState>, call: Call) -> Result<Re
     }
     let titles: Vec<String> = call.params.all("t").map(str::to_owned).collect();
     let label = match call.params.get("a").map(StreamId::parse).transpose()? {
-        Some(StreamId::Label(label)) => Some(label),
+        Some(StreamId::Label(label)) => given(label, "label")?,
         Some(other) => {
             return Err(Error::BadRequest(format!("`{}` is not a label", other.to_id())).into());
         }
@@ -128,8 +129,13 @@ pub(crate) async fn edit(State(state): State<AppState>, call: Call) -> Result<Re
     let user = call.user.id;
     match call.params.get("ac").unwrap_or("") {
         "subscribe" => {
+            // Checked before any is added: the call adds all or nothing.
+            let titles = titles
+                .into_iter()
+                .map(|title| given(title, "title"))
+                .collect::<Result<Vec<_>, _>>()?;
             for (i, stream) in streams.into_iter().enumerate() {
-                let title = titles.get(i).cloned().filter(|t| !t.trim().is_empty());
+                let title = titles.get(i).cloned().flatten();
                 let source = subscribe_to(&state, stream, title, label.clone()).await?;
                 follow(&state, user, source.id).await?;
             }
@@ -168,6 +174,15 @@ pub(crate) async fn edit(State(state): State<AppState>, call: Call) -> Result<Re
         }
     }
     Ok(text("OK".into()))
+}
+
+/// A title or label given for a new source: none if blank, else checked
+/// (sources are shared, so it shows on everyone's pages and feeds).
+fn given(text: String, what: &str) -> Result<Option<String>, Error> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    validate::title(&text, what).map(Some)
 }
 
 #[derive(Serialize)]

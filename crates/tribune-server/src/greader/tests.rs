@@ -787,3 +787,230 @@ fn the_routes_build_under_the_full_router() {
     let fetcher = Fetcher::new(&FetchConfig::default()).expect("a fetcher");
     let _ = crate::router(AppState::new(store, fetcher));
 }
+
+#[tokio::test]
+async fn another_users_ids_reach_only_the_callers_own_state() {
+    let f = fixture();
+    let ann = login(&f.app, "ann", ANN_PASSWORD).await;
+    let bob = login(&f.app, "bob", BOB_PASSWORD).await;
+    let council = f.gazette_article;
+    let form = format!("i={council}&a=user/-/state/com.google/starred");
+    assert_eq!(
+        post(&f.app, "/reader/api/0/edit-tag", &bob, &form)
+            .await
+            .body,
+        "OK"
+    );
+    // Ann naming Bob's user id in a stream gets her own streams.
+    let bobs = |state: &str| format!("user/{}/state/com.google/{state}", f.bob.id);
+    let starred = get(
+        &f.app,
+        &format!("/reader/api/0/stream/contents/{}", bobs("starred")),
+        &ann,
+    )
+    .await;
+    assert_eq!(starred.status, StatusCode::OK, "{}", starred.body);
+    assert!(item_titles(&starred.json()).is_empty(), "{}", starred.body);
+    let reading = get(
+        &f.app,
+        &format!(
+            "/reader/api/0/stream/items/ids?s={}&n=100",
+            urlencode(&bobs("reading-list"))
+        ),
+        &ann,
+    )
+    .await
+    .json();
+    let ids: Vec<i64> = reading["itemRefs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .filter_map(|r| r["id"].as_str()?.parse().ok())
+        .collect();
+    assert!(!ids.contains(&council), "{ids:?}");
+    // Ann's writes on Bob's feed and item change only Ann's state.
+    for (uri, form) in [
+        (
+            "/reader/api/0/subscription/edit",
+            format!("ac=unsubscribe&s=feed/{}", f.gazette),
+        ),
+        (
+            "/reader/api/0/mark-all-as-read",
+            format!("s=feed/{}", f.gazette),
+        ),
+        (
+            "/reader/api/0/edit-tag",
+            format!("i={council}&r=user/-/state/com.google/starred"),
+        ),
+        (
+            "/reader/api/0/edit-tag",
+            format!("i={council}&a={}", urlencode(&bobs("read"))),
+        ),
+    ] {
+        let answer = post(&f.app, uri, &ann, &form).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "{uri} {form}: {}",
+            answer.body
+        );
+    }
+    let follows = f.store.subscriptions().follows(f.bob.id).expect("follows");
+    assert_eq!(follows.len(), 1, "Bob still follows the gazette");
+    let state = f
+        .store
+        .subscriptions()
+        .states(f.bob.id, &[council])
+        .expect("states")[&council];
+    assert!(state.starred && !state.read, "{state:?}");
+    let counts = get(&f.app, "/reader/api/0/unread-count", &bob).await.json();
+    assert_eq!(counts["max"], 1);
+}
+
+#[tokio::test]
+async fn a_browser_session_opens_no_google_reader_call() {
+    use crate::accounts::testing::{Browser, desk};
+    let desk = desk();
+    desk.user("ann", ANN_PASSWORD, false);
+    let mut browser = Browser::new();
+    browser.login(&desk.app, "ann", ANN_PASSWORD).await;
+    let csrf = browser.csrf(&desk.app).await;
+    let article = desk.article("Talks resume in Geneva");
+    // The cookie, even with the session's CSRF token as `T`, is no
+    // credential here: a forged form could carry the cookie.
+    for (method, path, form) in [
+        ("GET", "/reader/api/0/subscription/list", String::new()),
+        ("GET", "/reader/api/0/token", String::new()),
+        (
+            "POST",
+            "/reader/api/0/edit-tag",
+            format!("i={article}&a=user/-/state/com.google/read&T={csrf}"),
+        ),
+        (
+            "POST",
+            "/reader/api/0/subscription/quickadd",
+            format!("quickadd=https://news.example/feed&T={csrf}"),
+        ),
+    ] {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(
+                "cookie",
+                format!(
+                    "{}={}",
+                    crate::accounts::SESSION_COOKIE,
+                    browser.session().expect("a session")
+                ),
+            )
+            .body(Body::from(form))
+            .expect("a request");
+        let answer = crate::accounts::testing::send(&desk.app, request).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{method} {path}");
+    }
+    let ann = desk
+        .store
+        .accounts()
+        .credentials("ann")
+        .expect("the store")
+        .expect("ann")
+        .user;
+    let state = desk
+        .store
+        .subscriptions()
+        .states(ann.id, &[article])
+        .expect("states")[&article];
+    assert!(!state.read);
+}
+
+#[tokio::test]
+async fn hostile_params_are_refused_and_nothing_is_stored() {
+    let f = fixture();
+    let ann = login(&f.app, "ann", ANN_PASSWORD).await;
+    let sources = f.store.sources().expect("sources").len();
+    let long = "t".repeat(301);
+    for (uri, form) in [
+        // Titles and labels of new sources are bounded and plain.
+        (
+            "/reader/api/0/subscription/edit",
+            format!("ac=subscribe&s=feed/{}&t={long}", f.gazette),
+        ),
+        (
+            "/reader/api/0/subscription/edit",
+            format!("ac=subscribe&s=feed/{}&t=Mine%00", f.gazette),
+        ),
+        (
+            "/reader/api/0/subscription/edit",
+            format!(
+                "ac=subscribe&s=feed/{}&a=user/-/label/World%0Anews",
+                f.gazette
+            ),
+        ),
+        (
+            "/reader/api/0/subscription/edit",
+            format!("ac=subscribe&s=feed/{}&a=user/-/label/{long}", f.gazette),
+        ),
+        // Streams, items and URLs that are none.
+        (
+            "/reader/api/0/subscription/edit",
+            "ac=subscribe&s=feed/';%20DROP%20TABLE%20users;%20--".to_string(),
+        ),
+        (
+            "/reader/api/0/subscription/quickadd",
+            format!("quickadd={}", urlencode(IMG)),
+        ),
+        (
+            "/reader/api/0/edit-tag",
+            format!("i={}&a=user/-/state/com.google/read", urlencode(HOSTILE)),
+        ),
+        (
+            "/reader/api/0/edit-tag",
+            "i=1%00&a=user/-/state/com.google/read".to_string(),
+        ),
+        (
+            "/reader/api/0/mark-all-as-read",
+            format!("s={}", urlencode(HOSTILE)),
+        ),
+        (
+            "/reader/api/0/stream/items/contents",
+            format!("i={}", "9".repeat(400)),
+        ),
+    ] {
+        let answer = post(&f.app, uri, &ann, &form).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{uri} {form}: {}",
+            answer.body
+        );
+        assert!(
+            answer.headers["content-type"]
+                .to_str()
+                .is_ok_and(|t| t.starts_with("text/plain")),
+            "{uri}: errors are plain text, never markup"
+        );
+    }
+    let answer = get(
+        &f.app,
+        &format!("/reader/api/0/stream/items/ids?s={}", urlencode(HOSTILE)),
+        &ann,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    // Nothing moved.
+    assert_eq!(f.store.sources().expect("sources").len(), sources);
+    let follows = f.store.subscriptions().follows(f.ann.id).expect("follows");
+    assert_eq!(follows.len(), 1);
+    assert_eq!(follows[0].follow, Follow::Source(f.agency));
+    let states = f
+        .store
+        .subscriptions()
+        .states(f.ann.id, &[1])
+        .expect("states");
+    assert!(!states[&1].read);
+    assert_eq!(f.store.accounts().count_users().expect("users"), 2);
+}
+
+/// Markup a careless page would run.
+const IMG: &str = "\"><img src=x onerror=alert(1)>";

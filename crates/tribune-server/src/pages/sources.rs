@@ -14,6 +14,7 @@
 use std::collections::HashSet;
 
 use askama::Template;
+use axum::extract::multipart::MultipartError;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -364,16 +365,17 @@ pub(crate) async fn import(
     let mut file: Vec<u8> = Vec::new();
     let mut pasted = String::new();
     let mut csrf = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|err| Error::BadRequest(format!("The upload could not be read: {err}")))?
-    {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(err) => return unreadable(&state, user, &err).await,
+        };
         let name = field.name().unwrap_or_default().to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|err| Error::BadRequest(format!("The upload could not be read: {err}")))?;
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(err) => return unreadable(&state, user, &err).await,
+        };
         match name.as_str() {
             "file" => file = bytes.to_vec(),
             "opml" => pasted = String::from_utf8_lossy(&bytes).into_owned(),
@@ -443,6 +445,42 @@ pub(crate) async fn import(
     Ok(see_other(&format!(
         "/sources?imported={added}&present={present}&skipped={skipped}"
     )))
+}
+
+/// The sources page again after an upload that could not be read: 413
+/// when it is larger than an import may be, 400 when it is malformed.
+async fn unreadable(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    err: &MultipartError,
+) -> PageResult {
+    let (status, error) = if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The upload is larger than {} MiB; import the list in parts.",
+                super::IMPORT_LIMIT >> 20
+            ),
+        )
+    } else {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("The upload could not be read: {}", err.body_text()),
+        )
+    };
+    let (sources, followed, has_users) = sources_for(state, user).await?;
+    Ok(page(
+        status,
+        &sources_page(
+            sources,
+            &followed,
+            None,
+            Some(error),
+            String::new(),
+            user,
+            has_users,
+        ),
+    ))
 }
 
 pub(crate) async fn export(State(state): State<AppState>) -> Result<Response, PageError> {

@@ -7,7 +7,10 @@
 //! - `GET /{id}/deliveries?limit=N` is the delivery log, newest first.
 //!
 //! Another user's id answers 404, as an id that does not exist. Errors use
-//! the API's one body, `{"error": {"status", "code", "message"}}`.
+//! the API's one body, `{"error": {"status", "code", "message"}}`. As on
+//! every `/api/v1/me` endpoint, a browser session (rather than an API
+//! token) must send its CSRF token in `X-CSRF-Token` to register or
+//! delete ([`ApiUser`]).
 
 use axum::Json;
 use axum::Router;
@@ -21,9 +24,9 @@ use serde::{Deserialize, Serialize};
 use tribune_store::{Delivery, EventKind, Webhook};
 
 use super::{SinkRefused, register};
-use crate::accounts::CurrentUser;
+use crate::AppState;
 use crate::api::ApiError;
-use crate::{AppState, Error};
+use crate::api::me::ApiUser;
 
 /// The largest request body taken (a URL and a few event names).
 const MAX_BODY: usize = 16 * 1024;
@@ -124,15 +127,11 @@ struct LogParams {
     limit: Option<usize>,
 }
 
-fn signed_in(user: Result<CurrentUser, Error>) -> Result<CurrentUser, ApiError> {
-    user.map_err(ApiError::from)
-}
-
 async fn list(
     State(state): State<AppState>,
-    user: Result<CurrentUser, Error>,
+    ApiUser(user): ApiUser,
 ) -> Result<Json<WebhookList>, ApiError> {
-    let id = signed_in(user)?.user.id;
+    let id = user.user.id;
     let webhooks = state
         .blocking(move |store| Ok(store.push().webhooks(id)?))
         .await?;
@@ -146,10 +145,9 @@ async fn list(
 
 async fn create(
     State(state): State<AppState>,
-    user: Result<CurrentUser, Error>,
+    ApiUser(user): ApiUser,
     body: Result<Json<CreateWebhook>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let user = signed_in(user)?;
     let Json(body) = body?;
     let events = body.events.unwrap_or_else(|| {
         EventKind::ALL
@@ -197,20 +195,20 @@ async fn own(state: &AppState, user: i64, id: i64) -> Result<Webhook, ApiError> 
 
 async fn show(
     State(state): State<AppState>,
-    user: Result<CurrentUser, Error>,
+    ApiUser(user): ApiUser,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<WebhookView>, ApiError> {
-    let user = signed_in(user)?.user.id;
+    let user = user.user.id;
     let id = id_of(path)?;
     Ok(Json(WebhookView::of(own(&state, user, id).await?, false)))
 }
 
 async fn remove(
     State(state): State<AppState>,
-    user: Result<CurrentUser, Error>,
+    ApiUser(user): ApiUser,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let user = signed_in(user)?.user.id;
+    let user = user.user.id;
     let id = id_of(path)?;
     let removed = state
         .blocking(move |store| Ok(store.push().delete_webhook(user, id)?))
@@ -225,11 +223,11 @@ async fn remove(
 
 async fn deliveries(
     State(state): State<AppState>,
-    user: Result<CurrentUser, Error>,
+    ApiUser(user): ApiUser,
     path: Result<Path<i64>, PathRejection>,
     params: Result<Query<LogParams>, QueryRejection>,
 ) -> Result<Json<DeliveryList>, ApiError> {
-    let user = signed_in(user)?.user.id;
+    let user = user.user.id;
     let id = id_of(path)?;
     let Query(params) = params?;
     let limit = params.limit.unwrap_or(50);

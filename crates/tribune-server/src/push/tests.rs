@@ -585,3 +585,243 @@ async fn the_page_asks_visitors_to_sign_in_and_forms_need_their_token() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(store.push().webhooks(ann).unwrap().is_empty());
 }
+
+/// A request of a browser signed in with the session `cookie`, carrying
+/// `csrf` in `X-CSRF-Token` if given.
+async fn as_session(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    cookie: &str,
+    csrf: Option<&str>,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::COOKIE, format!("tribune_session={cookie}"));
+    if let Some(csrf) = csrf {
+        request = request.header("x-csrf-token", csrf);
+    }
+    let request = match body {
+        Some(body) => request
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_session_changes_webhooks_through_the_api_only_with_its_csrf_token() {
+    let Api {
+        app, store, ann, ..
+    } = api();
+    let cookie = "session-token-for-the-api-0123456789";
+    let csrf = "csrf-for-the-api-0123456789";
+    store
+        .accounts()
+        .create_session(
+            ann,
+            &secret_hash(cookie),
+            csrf,
+            chrono::Utc::now() + chrono::Duration::hours(1),
+        )
+        .unwrap();
+    let base = "/api/v1/me/webhooks";
+    let made = json!({"url": "https://hooks.example/tribune"});
+    // A forged request carries the cookie but cannot know the token.
+    for token in [None, Some("wrong"), Some("")] {
+        let (status, body) =
+            as_session(&app, Method::POST, base, cookie, token, Some(made.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{token:?}: {body}");
+        assert_eq!(body["error"]["code"], "forbidden");
+    }
+    assert!(
+        store.push().webhooks(ann).unwrap().is_empty(),
+        "nothing stored"
+    );
+    let (status, body) = as_session(&app, Method::POST, base, cookie, Some(csrf), Some(made)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let path = format!("{base}/{}", body["id"]);
+    // Reading needs no token.
+    let (status, _) = as_session(&app, Method::GET, base, cookie, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = as_session(&app, Method::DELETE, &path, cookie, None, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(store.push().webhooks(ann).unwrap().len(), 1, "not deleted");
+    let (status, _) = as_session(&app, Method::DELETE, &path, cookie, Some(csrf), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(store.push().webhooks(ann).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn oversized_webhook_bodies_are_refused_with_413() {
+    let Api {
+        app,
+        store,
+        ann,
+        ann_token,
+        ..
+    } = api();
+    let long = "x".repeat(20 * 1024);
+    let body = json!({"url": format!("https://hooks.example/{long}")});
+    let (status, answer) = call(
+        &app,
+        Method::POST,
+        "/api/v1/me/webhooks",
+        Some(&ann_token),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
+    assert_eq!(answer["error"]["code"], "payload_too_large");
+    // The page's form is held to the same limit.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/account/webhooks")
+        .header(header::AUTHORIZATION, format!("Bearer {ann_token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "url=https%3A%2F%2Fhooks.example%2F{long}&event_followed_story=on"
+        )))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        store.push().webhooks(ann).unwrap().is_empty(),
+        "nothing stored"
+    );
+}
+
+/// A page of the webhooks' pages, as the holder of `token`.
+async fn page_as(app: &Router, method: Method, uri: &str, token: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_page_never_shows_or_deletes_another_users_webhook() {
+    let Api {
+        app,
+        store,
+        ann,
+        bob_token,
+        ..
+    } = api();
+    let hook = sink(
+        &*store,
+        ann,
+        "https://hooks.example/anns-private-hook",
+        SinkKind::Webhook,
+        &[EventKind::FollowedStory],
+    );
+    let (status, html) = page_as(
+        &app,
+        Method::POST,
+        &format!("/account/webhooks/{}/delete", hook.id),
+        &bob_token,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{html}");
+    for uri in [
+        "/account/webhooks/abc/delete",
+        "/account/webhooks/-1/delete",
+    ] {
+        let (status, _) = page_as(&app, Method::POST, uri, &bob_token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    assert_eq!(store.push().webhooks(ann).unwrap().len(), 1, "not deleted");
+    // Asking for Ann's log shows Bob his own (empty) page.
+    let (status, html) = page_as(
+        &app,
+        Method::GET,
+        &format!("/account/webhooks?webhook={}", hook.id),
+        &bob_token,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("anns-private-hook"), "{html}");
+    assert!(!html.contains(&hook.secret));
+}
+
+#[tokio::test]
+async fn hostile_webhook_addresses_are_refused_or_kept_escaped() {
+    let Api {
+        app,
+        store,
+        ann,
+        ann_token,
+        ..
+    } = api();
+    let t = Some(ann_token.as_str());
+    let base = "/api/v1/me/webhooks";
+    for url in [
+        "'; DROP TABLE users; --",
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        "https://hooks\u{0}.example/",
+        "",
+    ] {
+        let (status, answer) = call(&app, Method::POST, base, t, Some(json!({"url": url}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{url:?}: {answer}");
+        assert_eq!(answer["error"]["code"], "invalid_url", "{url:?}: {answer}");
+    }
+    for kind in ["<script>alert(1)</script>", "webhook\u{0}"] {
+        let body = json!({"url": "https://hooks.example/", "kind": kind});
+        let (status, answer) = call(&app, Method::POST, base, t, Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{kind:?}: {answer}");
+        assert!(!answer.to_string().contains("<script>alert(1)</script>"));
+    }
+    assert!(
+        store.push().webhooks(ann).unwrap().is_empty(),
+        "nothing stored"
+    );
+    // Markup in a path is kept, encoded, and the page shows it escaped.
+    let url = "https://hooks.example/\"><img src=x onerror=alert(1)>";
+    let (status, answer) = call(&app, Method::POST, base, t, Some(json!({"url": url}))).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (status, html) = page_as(&app, Method::GET, "/account/webhooks", &ann_token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("hooks.example"), "{html}");
+    assert!(!html.contains("<img src=x"), "{html}");
+    // The form reflects what was typed, escaped.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/account/webhooks")
+        .header(header::AUTHORIZATION, format!("Bearer {ann_token}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(
+            "url=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E&event_followed_story=on",
+        ))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let html = String::from_utf8_lossy(&bytes);
+    assert!(!html.contains("<img src=x"), "{html}");
+    assert_eq!(store.push().webhooks(ann).unwrap().len(), 1);
+}

@@ -485,3 +485,48 @@ async fn the_openapi_document_describes_the_me_endpoints() {
         "{json}"
     );
 }
+
+#[tokio::test]
+async fn a_sources_title_and_category_are_bounded_plain_and_shown_escaped() {
+    let desk = desk();
+    let ann = desk.user("ann", PASSWORD, false);
+    let token = desk.token(&ann);
+    let app = &desk.app;
+    let img = "\"><img src=x onerror=alert(1)>";
+    let long = "t".repeat(301);
+    for (title, category) in [
+        (long.as_str(), "World"),
+        ("News", long.as_str()),
+        ("News\u{0}", "World"),
+        ("News", "World\nnews"),
+    ] {
+        let body = serde_json::json!({
+            "url": "https://news.example/rss",
+            "title": title,
+            "category": category,
+            "discover": false,
+        })
+        .to_string();
+        let answer = call(app, Method::POST, "/api/v1/sources", &token, Some(&body)).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+        assert_eq!(code(&answer), "bad_request");
+    }
+    assert!(desk.store.sources().unwrap().is_empty(), "nothing stored");
+    // Markup is kept as given, and every page shows it escaped.
+    let body = serde_json::json!({
+        "url": "https://news.example/rss",
+        "title": img,
+        "category": "'; DROP TABLE sources; --",
+        "discover": false,
+    })
+    .to_string();
+    let answer = call(app, Method::POST, "/api/v1/sources", &token, Some(&body)).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(answer.json()["title"], img);
+    assert_eq!(answer.json()["category"], "'; DROP TABLE sources; --");
+    let page = send(app, Request::get("/sources").body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("<img src=x"), "{}", page.body);
+    assert!(page.body.contains("&lt;img src=x") || page.body.contains("&#60;img src=x"));
+    assert_eq!(desk.users(), 1);
+}

@@ -25,6 +25,11 @@ pub struct StoriesArgs {
     /// Override the joining threshold (for sensitivity runs).
     #[arg(long)]
     threshold: Option<f32>,
+    /// Print, for the first order, every predicted story that mixes gold
+    /// stories, with its members' gold stories and openings (for error
+    /// analysis).
+    #[arg(long)]
+    explain: bool,
 }
 
 struct Doc {
@@ -139,6 +144,9 @@ pub fn run(args: StoriesArgs) -> Result<()> {
         }
         seconds += start.elapsed().as_secs_f64();
         let gold: Vec<&str> = order.iter().map(|&i| docs[i].story.as_str()).collect();
+        if args.explain && seed == 0 {
+            explain(&docs, &order, &assigned);
+        }
         let s = score(&gold, &assigned);
         println!(
             "order {seed}: BCubed P {:.3} R {:.3} F1 {:.3}; pairwise F1 {:.3}; {} stories",
@@ -163,4 +171,41 @@ pub fn run(args: StoriesArgs) -> Result<()> {
         seconds * 1e6 / (n * docs.len() as f64)
     );
     Ok(())
+}
+
+/// Prints each predicted story holding more than one gold story: the gold
+/// stories' sizes in it, and the opening of each member not of its
+/// majority.
+fn explain(docs: &[Doc], order: &[usize], assigned: &[i64]) {
+    let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (&doc, &story) in order.iter().zip(assigned) {
+        members.entry(story).or_default().push(doc);
+    }
+    let mut mixed: Vec<(i64, Vec<usize>)> = members
+        .into_iter()
+        .filter(|(_, docs_in)| {
+            docs_in
+                .iter()
+                .any(|&d| docs[d].story != docs[docs_in[0]].story)
+        })
+        .collect();
+    mixed.sort_by_key(|(id, _)| *id);
+    for (id, docs_in) in mixed {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &d in &docs_in {
+            *counts.entry(docs[d].story.as_str()).or_default() += 1;
+        }
+        let majority = counts
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map(|(story, _)| *story)
+            .unwrap_or_default();
+        let mut listed: Vec<_> = counts.into_iter().collect();
+        listed.sort_by(|a, b| b.1.cmp(&a.1));
+        println!("story {id}: {listed:?}");
+        for &d in docs_in.iter().filter(|&&d| docs[d].story != majority) {
+            let opening: String = docs[d].text.chars().take(110).collect();
+            println!("    {} | {}", docs[d].story, opening.replace('\n', " "));
+        }
+    }
 }
