@@ -5,50 +5,8 @@
 
 mod util;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
-
-use util::server::{news_server, start};
+use util::server::{http, http_with, news_server, start};
 use util::{TestDir, tribune, tribune_with_stdin};
-
-/// One HTTP/1.1 exchange with optional cookies and form: status, headers
-/// (lower case) and body.
-fn exchange(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    cookies: &str,
-    form: Option<&str>,
-) -> (u16, String, String) {
-    let mut stream = TcpStream::connect(addr).expect("cannot connect to tribune serve");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if !cookies.is_empty() {
-        request.push_str(&format!("Cookie: {cookies}\r\n"));
-    }
-    if let Some(form) = form {
-        request.push_str(&format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            form.len()
-        ));
-    }
-    request.push_str("\r\n");
-    request.push_str(form.unwrap_or(""));
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    (status, head.to_ascii_lowercase(), body.to_string())
-}
 
 /// The value the answer sets for cookie `name`.
 fn cookie(headers: &str, name: &str) -> Option<String> {
@@ -119,56 +77,58 @@ fn user_add_and_list_then_sign_in_to_the_server() {
     let addr = server.addr;
 
     // With accounts, a visitor may read but not add sources.
-    let (status, _, _) = exchange(addr, "GET", "/", "", None);
-    assert_eq!(status, 200);
-    let (status, _, _) = exchange(
-        addr,
-        "POST",
-        "/sources",
-        "",
-        Some("url=https%3A%2F%2Fx.example%2F"),
-    );
-    assert_eq!(status, 401);
+    assert_eq!(http(addr, "GET", "/", None).status, 200);
+    let form = "url=https%3A%2F%2Fx.example%2F";
+    assert_eq!(http(addr, "POST", "/sources", Some(form)).status, 401);
 
     // The log-in form: its cookie, its token.
-    let (status, headers, page) = exchange(addr, "GET", "/login", "", None);
-    assert_eq!(status, 200, "{page}");
-    let form_cookie = cookie(&headers, "tribune_form").expect("a form cookie");
-    let token = csrf(&page);
+    let login = http(addr, "GET", "/login", None);
+    assert_eq!(login.status, 200, "{}", login.body);
+    let form_cookie = cookie(&login.headers, "tribune_form").expect("a form cookie");
+    let token = csrf(&login.body);
     let jar = format!("tribune_form={form_cookie}");
+    let with_form_cookie = [("Cookie", jar.as_str())];
     let wrong = format!("csrf={token}&name=ann&password=not+it");
-    let (status, headers, _) = exchange(addr, "POST", "/login", &jar, Some(&wrong));
-    assert_eq!(status, 401);
-    assert!(cookie(&headers, "tribune_session").is_none());
+    let refused = http_with(addr, "POST", "/login", &with_form_cookie, Some(&wrong));
+    assert_eq!(refused.status, 401);
+    assert!(cookie(&refused.headers, "tribune_session").is_none());
     let right = format!("csrf={token}&name=ann&password=a+long+passphrase&next=%2Faccount");
-    let (status, headers, body) = exchange(addr, "POST", "/login", &jar, Some(&right));
-    assert_eq!(status, 303, "{headers}\n{body}");
+    let signed_in = http_with(addr, "POST", "/login", &with_form_cookie, Some(&right));
+    let headers = &signed_in.headers;
+    assert_eq!(signed_in.status, 303, "{headers}\n{}", signed_in.body);
     assert!(headers.contains("location: /account"), "{headers}");
-    let session = cookie(&headers, "tribune_session").expect("a session cookie");
+    let session = cookie(headers, "tribune_session").expect("a session cookie");
     assert!(
         headers.contains("httponly") && headers.contains("samesite=lax"),
         "{headers}"
     );
 
     let jar = format!("tribune_session={session}");
-    let (status, _, page) = exchange(addr, "GET", "/account", &jar, None);
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("Manage your account"), "{page}");
-    assert!(page.contains("ann"), "{page}");
-    let (status, _, me) = exchange(addr, "GET", "/api/v1/me", &jar, None);
-    assert_eq!(status, 200, "{me}");
-    let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+    let with_session = [("Cookie", jar.as_str())];
+    let get = |path| http_with(addr, "GET", path, &with_session, None);
+    let account = get("/account");
+    assert_eq!(account.status, 200, "{}", account.body);
+    assert!(
+        account.body.contains("Manage your account"),
+        "{}",
+        account.body
+    );
+    assert!(account.body.contains("ann"), "{}", account.body);
+    let me = get("/api/v1/me").json();
     assert_eq!(me["name"], "ann");
     assert_eq!(me["is_admin"], true);
-    let (status, _, page) = exchange(addr, "GET", "/admin", &jar, None);
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("bob"), "{page}");
+    let admin = get("/admin");
+    assert_eq!(admin.status, 200, "{}", admin.body);
+    assert!(admin.body.contains("bob"), "{}", admin.body);
 
     // Signing out ends it.
-    let out = format!("csrf={}", csrf(&page));
-    let (status, headers, _) = exchange(addr, "POST", "/logout", &jar, Some(&out));
-    assert_eq!(status, 303);
-    assert!(headers.contains("max-age=0"), "{headers}");
-    let (status, _, _) = exchange(addr, "GET", "/api/v1/me", &jar, None);
-    assert_eq!(status, 401);
+    let out = format!("csrf={}", csrf(&admin.body));
+    let signed_out = http_with(addr, "POST", "/logout", &with_session, Some(&out));
+    assert_eq!(signed_out.status, 303);
+    assert!(
+        signed_out.headers.contains("max-age=0"),
+        "{}",
+        signed_out.headers
+    );
+    assert_eq!(get("/api/v1/me").status, 401);
 }

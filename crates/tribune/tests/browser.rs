@@ -16,10 +16,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use util::TestDir;
-use util::server::{news_server, start};
-
-const HEADLINE: &str = "Rescuers reach cut-off villages after landslide";
+use util::server::{HEADLINE, Server, news_server, start};
+use util::{TestDir, tool_or_skip, wait_for};
 
 /// ChromeDriver, stopped when dropped.
 struct Driver {
@@ -54,14 +52,9 @@ fn start_driver(program: &Path) -> Driver {
         .spawn()
         .expect("cannot start chromedriver");
     let driver = Driver { child, port };
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "chromedriver did not listen on port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for("chromedriver listening", Duration::from_secs(30), || {
+        TcpStream::connect(("127.0.0.1", port))
+    });
     driver
 }
 
@@ -83,110 +76,136 @@ async fn browser(driver: &Driver, chromium: &Path) -> Client {
         .expect("cannot open a Chromium session through chromedriver")
 }
 
-async fn screenshot(client: &Client, dir: &Path, name: &str) {
-    let png = client.screenshot().await.expect("a screenshot");
-    assert!(png.starts_with(b"\x89PNG"), "not a PNG");
-    std::fs::write(dir.join(name), png).expect("cannot save a screenshot");
-}
-
-async fn wait_for_text(client: &Client, base: &str, path: &str, text: &str) -> String {
-    let started = Instant::now();
-    loop {
-        client.goto(&format!("{base}{path}")).await.expect("a page");
-        let html = client.source().await.expect("the page's source");
-        if html.contains(text) {
-            return html;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "`{text}` not on {path} after a minute:\n{html}"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-}
-
 /// Chromium and ChromeDriver, or `None` (the test skips) when they are
 /// not installed and not required.
 fn programs() -> Option<(PathBuf, PathBuf)> {
-    let required = std::env::var("TRIBUNE_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let found = find_program(&["/usr/bin/chromium", "/usr/bin/chromium-browser"])
-        .zip(find_program(&["/usr/bin/chromedriver"]));
-    assert!(
-        found.is_some() || !required,
-        "TRIBUNE_REQUIRE_BROWSER=1 but chromium or chromedriver is missing: \
-         apt-get install -y chromium chromium-driver"
-    );
-    if found.is_none() {
-        eprintln!("skipped: chromium and chromium-driver are not installed");
-    }
-    found
+        .zip(find_program(&["/usr/bin/chromedriver"]))
+        .ok_or_else(|| {
+            "chromium or chromedriver is missing (apt-get install -y chromium chromium-driver)"
+                .to_string()
+        });
+    tool_or_skip(found, "TRIBUNE_REQUIRE_BROWSER")
 }
 
-/// Where screenshots go, to be looked at.
-fn screenshot_dir() -> PathBuf {
+/// A browser on an empty `tribune serve` that may follow [`news_server`].
+struct Reader {
+    client: Client,
+    /// The server's address, `http://127.0.0.1:PORT`.
+    base: String,
+    news: SocketAddr,
+    /// Where screenshots go, to be looked at.
+    shots: PathBuf,
+    // Stopped in this order once the test is done.
+    _driver: Driver,
+    _server: Server,
+    _dir: TestDir,
+}
+
+/// The [`Reader`] for the test `name`, or `None` when it skips.
+async fn reader(name: &str) -> Option<Reader> {
+    let (chromium, chromedriver) = programs()?;
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser");
     std::fs::create_dir_all(&shots).expect("cannot make the screenshot directory");
-    shots
-}
-
-#[cfg(unix)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
-    let Some((chromium, chromedriver)) = programs() else {
-        return;
-    };
-    let shots = screenshot_dir();
-
-    let news: SocketAddr = news_server();
-    let dir = TestDir::new("browser");
+    let news = news_server();
+    let dir = TestDir::new(name);
     let data = dir.join("data");
     let server = start(data.to_str().expect("a UTF-8 path"), news);
     let base = format!("http://{}", server.addr);
     let driver = start_driver(&chromedriver);
     let client = browser(&driver, &chromium).await;
+    Some(Reader {
+        client,
+        base,
+        news,
+        shots,
+        _driver: driver,
+        _server: server,
+        _dir: dir,
+    })
+}
+
+impl Reader {
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|err| panic!("cannot open {path}: {err}"));
+    }
+
+    /// Follows the news site through the form on the sources page, as a
+    /// reader would.
+    async fn follow_news_site(&self) {
+        self.goto("/sources").await;
+        self.client
+            .wait()
+            .for_element(Locator::Css("input#url"))
+            .await
+            .expect("the address field")
+            .send_keys(&format!("http://{}/", self.news))
+            .await
+            .expect("typing the address");
+        self.client
+            .find(Locator::Css(
+                "form[action='/sources'] button[type='submit']",
+            ))
+            .await
+            .expect("the Follow button")
+            .click()
+            .await
+            .expect("clicking Follow");
+    }
+
+    /// The page at `path` once it shows `text` (reloaded until it does).
+    async fn wait_for_text(&self, path: &str, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            self.goto(path).await;
+            let html = self.client.source().await.expect("the page's source");
+            if html.contains(text) {
+                return html;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "`{text}` not on {path} after a minute:\n{html}"
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("a screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+        std::fs::write(self.shots.join(name), png).expect("cannot save a screenshot");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
+    let Some(reader) = reader("browser").await else {
+        return;
+    };
+    let client = reader.client.clone();
 
     // An empty desk explains how to begin.
-    client
-        .goto(&format!("{base}/"))
-        .await
-        .expect("the front page");
+    reader.goto("/").await;
     let html = client.source().await.expect("the page's source");
     assert!(html.contains("Welcome to Tribune"), "{html}");
-    screenshot(&client, &shots, "empty.png").await;
+    reader.screenshot("empty.png").await;
 
     // Follow the site through the form, as a reader would.
-    client
-        .goto(&format!("{base}/sources"))
-        .await
-        .expect("the sources page");
-    let field = client
-        .wait()
-        .for_element(Locator::Css("input#url"))
-        .await
-        .expect("the address field");
-    field
-        .send_keys(&format!("http://{news}/"))
-        .await
-        .expect("typing the address");
-    client
-        .find(Locator::Css(
-            "form[action='/sources'] button[type='submit']",
-        ))
-        .await
-        .expect("the Follow button")
-        .click()
-        .await
-        .expect("clicking Follow");
-    let html = wait_for_text(&client, &base, "/sources", "/feed.xml").await;
+    reader.follow_news_site().await;
+    let html = reader.wait_for_text("/sources", "/feed.xml").await;
     assert!(
         html.contains("Valley News") || html.contains("/feed.xml"),
         "{html}"
     );
 
     // The poller reads the new source at once: the story reaches the front page.
-    let html = wait_for_text(&client, &base, "/", HEADLINE).await;
+    let html = reader.wait_for_text("/", HEADLINE).await;
     assert!(html.contains("1 article from 1 outlet"), "{html}");
-    screenshot(&client, &shots, "front.png").await;
+    reader.screenshot("front.png").await;
 
     // Open the story by clicking its headline.
     client
@@ -201,43 +220,30 @@ async fn a_reader_follows_a_site_in_chromium_and_reads_its_story() {
     let html = client.source().await.expect("the story page");
     assert!(html.contains("Maria Keller"), "{html}");
     assert!(html.contains("Valley News"), "{html}");
-    screenshot(&client, &shots, "story.png").await;
+    reader.screenshot("story.png").await;
 
     // The same page at a phone's width.
     client
         .set_window_size(390, 844)
         .await
         .expect("a phone-sized window");
-    client
-        .goto(&format!("{base}/"))
-        .await
-        .expect("the front page");
-    screenshot(&client, &shots, "front-phone.png").await;
+    reader.goto("/").await;
+    reader.screenshot("front-phone.png").await;
 
     client.close().await.expect("closing the browser");
-    eprintln!("screenshots in {}", shots.display());
+    eprintln!("screenshots in {}", reader.shots.display());
 }
 
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_makes_an_account_in_chromium_and_manages_it() {
-    let Some((chromium, chromedriver)) = programs() else {
+    let Some(reader) = reader("browser-account").await else {
         return;
     };
-    let shots = screenshot_dir();
-    let news: SocketAddr = news_server();
-    let dir = TestDir::new("browser-account");
-    let data = dir.join("data");
-    let server = start(data.to_str().expect("a UTF-8 path"), news);
-    let base = format!("http://{}", server.addr);
-    let driver = start_driver(&chromedriver);
-    let client = browser(&driver, &chromium).await;
+    let client = reader.client.clone();
 
     // The first account made through the page is the admin's.
-    client
-        .goto(&format!("{base}/signup"))
-        .await
-        .expect("the sign-up page");
+    reader.goto("/signup").await;
     for (field, value) in [
         ("name", "editor"),
         ("password", "long enough secret"),
@@ -258,47 +264,24 @@ async fn a_reader_makes_an_account_in_chromium_and_manages_it() {
         .click()
         .await
         .expect("clicking it");
-    let html = wait_for_text(&client, &base, "/account", "editor").await;
+    let html = reader.wait_for_text("/account", "editor").await;
     assert!(html.contains("Manage your account"), "{html}");
     assert!(
         html.contains("/admin"),
         "the first account is the admin's: {html}"
     );
-    screenshot(&client, &shots, "account.png").await;
+    reader.screenshot("account.png").await;
 
     // Signed in, following a site makes it one of the reader's own.
-    client
-        .goto(&format!("{base}/sources"))
-        .await
-        .expect("the sources page");
-    client
-        .wait()
-        .for_element(Locator::Css("input#url"))
-        .await
-        .expect("the address field")
-        .send_keys(&format!("http://{news}/"))
-        .await
-        .expect("typing the address");
-    client
-        .find(Locator::Css(
-            "form[action='/sources'] button[type='submit']",
-        ))
-        .await
-        .expect("the Follow button")
-        .click()
-        .await
-        .expect("clicking Follow");
-    let html = wait_for_text(&client, &base, "/my", HEADLINE).await;
+    reader.follow_news_site().await;
+    let html = reader.wait_for_text("/my", HEADLINE).await;
     assert!(html.contains(HEADLINE), "{html}");
-    screenshot(&client, &shots, "my.png").await;
+    reader.screenshot("my.png").await;
 
-    client
-        .goto(&format!("{base}/account/webhooks"))
-        .await
-        .expect("the webhooks page");
+    reader.goto("/account/webhooks").await;
     let html = client.source().await.expect("the webhooks page");
     assert!(html.contains("<form"), "{html}");
-    screenshot(&client, &shots, "webhooks.png").await;
+    reader.screenshot("webhooks.png").await;
 
     client.close().await.expect("closing the browser");
 }

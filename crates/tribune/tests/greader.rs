@@ -14,20 +14,13 @@
 
 mod util;
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::Router;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use serde_json::Value;
-use util::server::start;
-use util::{TestDir, tribune_with_stdin};
+use util::server::{Answer, NewsSite, http, http_with, start};
+use util::{TestDir, tool_or_skip, tribune_with_stdin, wait_exit};
 
 const PASSWORD: &str = "ann's long password";
 
@@ -67,120 +60,32 @@ fn body(n: usize) -> String {
         .collect()
 }
 
-async fn home() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html")],
-        "<html><head><title>Alder Courier</title>\
-         <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head>\
-         <body><h1>Alder Courier</h1></body></html>",
-    )
-        .into_response()
-}
-
-async fn feed(State(addr): State<SocketAddr>) -> Response {
-    let items: String = HEADLINES
-        .iter()
-        .enumerate()
-        .map(|(n, headline)| {
-            format!(
-                "<item><title>{headline}</title><link>http://{addr}/articles/{n}</link>\
-                 <guid>alder-{n}</guid><pubDate>Mon, 17 Mar 2025 0{n}:00:00 GMT</pubDate>\
-                 <description>Teaser</description></item>"
-            )
-        })
-        .collect();
-    (
-        [(header::CONTENT_TYPE, "application/rss+xml")],
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Alder Courier</title>\
-             <link>http://{addr}/</link>{items}</channel></rss>"
-        ),
-    )
-        .into_response()
-}
-
-async fn article(UrlPath(n): UrlPath<usize>) -> Response {
-    let Some(headline) = HEADLINES.get(n) else {
-        return axum::http::StatusCode::NOT_FOUND.into_response();
-    };
-    (
-        [(header::CONTENT_TYPE, "text/html")],
-        format!(
-            "<html><head><title>{headline}</title>\
-             <meta property=\"og:site_name\" content=\"Alder Courier\"></head><body><article>\
-             <h1>{headline}</h1>{}</article></body></html>",
-            body(n)
-        ),
-    )
-        .into_response()
-}
-
 /// The news site, on a thread of its own for the rest of the process.
 fn news_site() -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("a port");
-            let addr = listener.local_addr().expect("an address");
-            let app = Router::new()
-                .route("/", get(home))
-                .route("/feed.xml", get(feed))
-                .route("/articles/{n}", get(article))
-                .with_state(addr);
-            tx.send(addr).expect("the test waits");
-            axum::serve(listener, app).await.expect("the site serves");
-        });
-    });
-    rx.recv().expect("the site's address")
+    NewsSite {
+        name: "Alder Courier",
+        articles: HEADLINES
+            .iter()
+            .enumerate()
+            .map(|(n, headline)| (headline.to_string(), body(n)))
+            .collect(),
+        etag: false,
+    }
+    .start()
+    .0
 }
 
-/// One HTTP/1.0 exchange (so the answer is not chunked), with the
-/// `GoogleLogin` header when `auth` is given: status and body.
-fn call(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    auth: Option<&str>,
-    form: &str,
-) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("cannot connect to tribune serve");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("a timeout");
-    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n");
-    if let Some(auth) = auth {
-        request.push_str(&format!("Authorization: GoogleLogin auth={auth}\r\n"));
+/// `method path` with the `GoogleLogin` header when `auth` is given, and
+/// `form` as the body of a POST.
+fn call(addr: SocketAddr, method: &str, path: &str, auth: Option<&str>, form: &str) -> Answer {
+    let form = (method == "POST").then_some(form);
+    match auth {
+        Some(auth) => {
+            let header = format!("GoogleLogin auth={auth}");
+            http_with(addr, method, path, &[("Authorization", &header)], form)
+        }
+        None => http(addr, method, path, form),
     }
-    if method == "POST" {
-        request.push_str(&format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            form.len()
-        ));
-    }
-    request.push_str("\r\n");
-    request.push_str(form);
-    stream.write_all(request.as_bytes()).expect("sent");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("an answer");
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    (status, body.to_string())
-}
-
-fn json(answer: (u16, String)) -> Value {
-    assert_eq!(answer.0, 200, "{}", answer.1);
-    serde_json::from_str(&answer.1).unwrap_or_else(|err| panic!("not JSON ({err}): {}", answer.1))
 }
 
 /// The newsboat to run, or why there is none.
@@ -220,14 +125,8 @@ fn newsboat_unread(program: &str, dir: &TestDir, config: &Path, cache: &Path) ->
         .stderr(Stdio::piped())
         .spawn()
         .expect("newsboat starts");
-    let started = Instant::now();
-    while child.try_wait().expect("newsboat runs").is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("newsboat ran for more than two minutes");
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    if wait_exit(&mut child, Duration::from_secs(120)).is_none() {
+        panic!("newsboat ran for more than two minutes");
     }
     let output = child.wait_with_output().expect("newsboat's output");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -249,18 +148,8 @@ fn newsboat_unread(program: &str, dir: &TestDir, config: &Path, cache: &Path) ->
 #[cfg(unix)]
 #[test]
 fn newsboat_reads_and_syncs_through_the_google_reader_api() {
-    let program = match newsboat() {
-        Ok(program) => program,
-        Err(why) => {
-            if std::env::var("TRIBUNE_REQUIRE_NEWSBOAT").as_deref() == Ok("1") {
-                panic!("TRIBUNE_REQUIRE_NEWSBOAT=1 but newsboat is missing: {why}");
-            }
-            eprintln!(
-                "SKIPPED newsboat_reads_and_syncs_through_the_google_reader_api: {why} \
-                 (install newsboat, or set TRIBUNE_REQUIRE_NEWSBOAT=1 to make this a failure)"
-            );
-            return;
-        }
+    let Some(program) = tool_or_skip(newsboat(), "TRIBUNE_REQUIRE_NEWSBOAT") else {
+        return;
     };
     let site = news_site();
     let dir = TestDir::new("greader");
@@ -271,7 +160,7 @@ fn newsboat_reads_and_syncs_through_the_google_reader_api() {
         format!("{PASSWORD}\n").as_bytes(),
     )
     .assert_code(0);
-    let server = start(data, site);
+    let mut server = start(data, site);
     let addr = server.addr;
 
     // Sign in and subscribe to the site by its home page.
@@ -279,28 +168,29 @@ fn newsboat_reads_and_syncs_through_the_google_reader_api() {
         "Email=ann&Passwd={}",
         url::form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
     );
-    let (status, login) = call(addr, "POST", "/accounts/ClientLogin", None, &form);
-    assert_eq!(status, 200, "{login}");
+    let login = call(addr, "POST", "/accounts/ClientLogin", None, &form);
+    assert_eq!(login.status, 200, "{}", login.body);
     let auth = login
+        .body
         .lines()
         .find_map(|line| line.strip_prefix("Auth="))
         .expect("an Auth line")
         .to_string();
     let auth = Some(auth.as_str());
-    let added = json(call(
+    let added = call(
         addr,
         "POST",
         "/reader/api/0/subscription/quickadd",
         auth,
         &format!("quickadd=http://{site}/"),
-    ));
+    )
+    .json();
     assert_eq!(added["numResults"], 1, "{added}");
     let feed_id = added["streamId"].as_str().expect("a stream id").to_string();
 
     // The poller reads the new source at once: wait for its three articles.
-    let started = Instant::now();
-    loop {
-        let counts = json(call(addr, "GET", "/reader/api/0/unread-count", auth, ""));
+    server.wait_for("three unread articles", Duration::from_secs(60), || {
+        let counts = call(addr, "GET", "/reader/api/0/unread-count", auth, "").json();
         let total = counts["unreadcounts"]
             .as_array()
             .and_then(|counts| {
@@ -310,19 +200,11 @@ fn newsboat_reads_and_syncs_through_the_google_reader_api() {
             })
             .and_then(|c| c["count"].as_u64());
         if total == Some(3) {
-            break;
+            Ok(())
+        } else {
+            Err(counts)
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "not three unread articles after a minute: {counts}\n{}",
-            server
-                .stderr
-                .lock()
-                .map(|log| log.clone())
-                .unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    });
 
     // newsboat, configured as its manual says (the URL with a trailing
     // slash, as in its default).
@@ -344,37 +226,40 @@ fn newsboat_reads_and_syncs_through_the_google_reader_api() {
     );
 
     // Mark the newest article read through the API, as a client would.
-    let ids = json(call(
+    let ids = call(
         addr,
         "GET",
         &format!("/reader/api/0/stream/items/ids?s={feed_id}&n=1"),
         auth,
         "",
-    ));
+    )
+    .json();
     let id = ids["itemRefs"][0]["id"]
         .as_str()
         .expect("an item id")
         .to_string();
-    let (status, token) = call(addr, "GET", "/reader/api/0/token", auth, "");
-    assert_eq!(status, 200, "{token}");
-    let (status, answer) = call(
+    let token = call(addr, "GET", "/reader/api/0/token", auth, "");
+    assert_eq!(token.status, 200, "{}", token.body);
+    let token = token.body;
+    let answer = call(
         addr,
         "POST",
         "/reader/api/0/edit-tag",
         auth,
         &format!("i={id}&a=user/-/state/com.google/read&T={token}"),
     );
-    assert_eq!((status, answer.as_str()), (200, "OK"));
+    assert_eq!((answer.status, answer.body.as_str()), (200, "OK"));
 
     // Tribune shows it read: out of the unread stream, in the read one.
-    let unread = json(call(
+    let unread = call(
         addr,
         "GET",
         "/reader/api/0/stream/items/ids?s=user/-/state/com.google/reading-list\
          &xt=user/-/state/com.google/read&n=100",
         auth,
         "",
-    ));
+    )
+    .json();
     let unread: Vec<&str> = unread["itemRefs"]
         .as_array()
         .expect("item refs")
@@ -383,13 +268,14 @@ fn newsboat_reads_and_syncs_through_the_google_reader_api() {
         .collect();
     assert_eq!(unread.len(), 2, "{unread:?}");
     assert!(!unread.contains(&id.as_str()), "{unread:?}");
-    let read = json(call(
+    let read = call(
         addr,
         "GET",
         "/reader/api/0/stream/items/ids?s=user/-/state/com.google/read",
         auth,
         "",
-    ));
+    )
+    .json();
     assert_eq!(read["itemRefs"][0]["id"], id.as_str(), "{read}");
 
     // And newsboat, reloading, counts one fewer.

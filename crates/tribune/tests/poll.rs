@@ -5,24 +5,16 @@
 mod util;
 
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use util::{TRIBUNE, TestDir, tribune};
-
-#[derive(Default)]
-struct Hits {
-    feed: AtomicUsize,
-    not_modified: AtomicUsize,
-    pages: AtomicUsize,
-}
+use util::server::{Hits, NewsSite, serve_app};
+use util::{TestDir, spawn, tribune};
 
 fn story(n: usize) -> String {
     (0..5)
@@ -35,62 +27,17 @@ fn story(n: usize) -> String {
         .collect()
 }
 
-async fn home(State(addr): State<(Arc<Hits>, SocketAddr)>) -> Response {
-    let _ = addr;
-    (
-        [(header::CONTENT_TYPE, "text/html")],
-        "<html><head><title>Valley News</title>\
-         <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head>\
-         <body><h1>Valley News</h1></body></html>",
-    )
-        .into_response()
-}
-
-async fn feed(State((hits, addr)): State<(Arc<Hits>, SocketAddr)>, headers: HeaderMap) -> Response {
-    hits.feed.fetch_add(1, Ordering::SeqCst);
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v == "\"one\"")
-    {
-        hits.not_modified.fetch_add(1, Ordering::SeqCst);
-        return StatusCode::NOT_MODIFIED.into_response();
+/// Valley News with three articles, its feed answering 304 to a request
+/// that sends its ETag back.
+fn valley_news() -> (SocketAddr, Arc<Hits>) {
+    NewsSite {
+        name: "Valley News",
+        articles: (1..=3)
+            .map(|n| (format!("Landslide update {n}"), story(n)))
+            .collect(),
+        etag: true,
     }
-    let items: String = (1..=3)
-        .map(|n| {
-            format!(
-                "<item><title>Landslide update {n}</title><link>http://{addr}/articles/{n}</link>\
-                 <guid>update-{n}</guid><pubDate>Mon, 17 Mar 2025 0{n}:00:00 GMT</pubDate>\
-                 <description>Teaser {n}</description></item>"
-            )
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, "application/rss+xml"),
-            (header::ETAG, "\"one\""),
-        ],
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Valley News</title>\
-             <link>http://{addr}/</link>{items}</channel></rss>"
-        ),
-    )
-        .into_response()
-}
-
-async fn article(
-    State((hits, _)): State<(Arc<Hits>, SocketAddr)>,
-    Path(n): Path<usize>,
-) -> Response {
-    hits.pages.fetch_add(1, Ordering::SeqCst);
-    (
-        [(header::CONTENT_TYPE, "text/html")],
-        format!(
-            "<html><head><title>Landslide update {n}</title></head><body>\
-             <article><h1>Landslide update {n}</h1>{}</article></body></html>",
-            story(n)
-        ),
-    )
-        .into_response()
+    .start()
 }
 
 async fn slow() -> Response {
@@ -102,37 +49,14 @@ async fn slow() -> Response {
         .into_response()
 }
 
-/// Starts the feed server on a thread of its own; it lives as long as the
-/// test process.
-fn serve() -> (Arc<Hits>, SocketAddr) {
-    let hits = Arc::new(Hits::default());
-    let (tx, rx) = std::sync::mpsc::channel();
-    let state_hits = Arc::clone(&hits);
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let app = Router::new()
-                .route("/", get(home))
-                .route("/feed.xml", get(feed))
-                .route("/articles/{n}", get(article))
-                .route("/slow/{n}", get(slow))
-                .with_state((state_hits, addr));
-            tx.send(addr).unwrap();
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    let addr = rx.recv().unwrap();
-    (hits, addr)
+/// Feeds at `/slow/N` that take a second and a half to answer.
+fn serve_slow() -> SocketAddr {
+    serve_app(|_| Router::new().route("/slow/{n}", get(slow)))
 }
 
 #[test]
 fn sources_are_discovered_polled_searched_and_exported() {
-    let (hits, addr) = serve();
+    let (addr, hits) = valley_news();
     let dir = TestDir::new("poll-e2e");
     let data = dir.join("data");
     let data = data.to_str().unwrap();
@@ -297,7 +221,7 @@ fn a_broken_opml_file_is_an_error_naming_it() {
 #[cfg(unix)]
 #[test]
 fn the_poller_stops_gracefully_on_sigterm() {
-    let (_hits, addr) = serve();
+    let addr = serve_slow();
     let dir = TestDir::new("poll-sigterm");
     let data = dir.join("data");
     let data = data.to_str().unwrap();
@@ -317,34 +241,15 @@ fn the_poller_stops_gracefully_on_sigterm() {
     ])
     .assert_code(0);
 
-    let mut child = Command::new(TRIBUNE)
-        .args(["poll", "--per-host", "2", "--data-dir", data])
-        .arg(format!("--allow-host=127.0.0.1:{}", addr.port()))
-        .env("TRIBUNE_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let allow = format!("--allow-host=127.0.0.1:{}", addr.port());
+    let mut poller = spawn(
+        ["poll", "--per-host", "2", "--data-dir", data, &allow],
+        "error",
+    );
     // Into the first cycle: two slow requests in flight.
     std::thread::sleep(Duration::from_millis(700));
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let started = Instant::now();
-    let output = loop {
-        if let Some(_status) = child.try_wait().unwrap() {
-            break child.wait_with_output().unwrap();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the poller did not stop"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let (status, stderr) = poller.stop();
+    assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains("stopped; everything fetched is stored"),
         "{stderr}"

@@ -10,10 +10,9 @@ mod util;
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -25,7 +24,8 @@ use tribune_store::{
     DeliveryStatus, EventKind, Follow, NewArticle, NewUser, NewWebhook, Placement, SinkKind,
     SqliteStore, Store, StoryChoice,
 };
-use util::{TRIBUNE, TestDir};
+use util::TestDir;
+use util::server::{Server, serve_app, start_with};
 
 const SECRET: &str = "e2e-secret";
 
@@ -72,21 +72,9 @@ async fn hook(
 /// Starts the receiver on a thread of its own.
 fn start_receiver() -> (SocketAddr, Arc<Receiver>) {
     let receiver = Arc::new(Receiver::default());
-    let (tx, rx) = std::sync::mpsc::channel();
     let state = Arc::clone(&receiver);
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = Router::new().route("/hook", post(hook)).with_state(state);
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (rx.recv().unwrap(), receiver)
+    let addr = serve_app(|_| Router::new().route("/hook", post(hook)).with_state(state));
+    (addr, receiver)
 }
 
 /// A user following a story with a webhook, and three new articles in it.
@@ -150,58 +138,35 @@ fn build_store(data: &Path, receiver: SocketAddr) -> usize {
     3
 }
 
-fn serve(data: &Path, receiver: SocketAddr) -> Child {
-    Command::new(TRIBUNE)
-        .arg("serve")
-        .arg("--no-poll")
-        .arg("--data-dir")
-        .arg(data)
-        .args(["--listen", "127.0.0.1:0"])
-        .args(["--allow-host", &receiver.to_string()])
-        // Retries a second apart (times are kept to the second), never
-        // given up in this test, leases short enough to wait for.
-        .args(["--push-retry-ms", "1000", "--push-retry-max-ms", "1000"])
-        .args(["--push-max-attempts", "1000", "--push-lease-ms", "2000"])
-        .env("TRIBUNE_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cannot start tribune serve")
+fn serve(data: &Path, receiver: SocketAddr) -> Server {
+    start_with(
+        data,
+        &[
+            "--no-poll",
+            &format!("--allow-host={receiver}"),
+            // Retries a second apart (times are kept to the second), never
+            // given up in this test, leases short enough to wait for.
+            "--push-retry-ms=1000",
+            "--push-retry-max-ms=1000",
+            "--push-max-attempts=1000",
+            "--push-lease-ms=2000",
+        ],
+    )
 }
 
-fn wait_until(what: &str, child: &mut Child, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        if let Some(status) = child.try_wait().unwrap() {
-            panic!("tribune serve exited ({status}) while waiting for {what}");
+/// Waits a minute at most for `count` to reach `expected`.
+fn wait_until(server: &mut Server, what: &str, expected: usize, count: impl Fn() -> usize) {
+    server.wait_for(what, Duration::from_secs(60), || {
+        let count = count();
+        if count >= expected {
+            Ok(())
+        } else {
+            Err(format!("{count} of {expected}"))
         }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("timed out waiting for {what}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    });
 }
 
-fn stop(child: &mut Child) -> std::process::ExitStatus {
-    // SAFETY: kill(2) on our own child's pid has no memory effects.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-    }
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "tribune serve did not stop on SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
+#[cfg(unix)]
 #[test]
 fn deliveries_survive_a_kill_and_are_sent_after_the_restart() {
     let dir = TestDir::new("push-restart");
@@ -211,13 +176,13 @@ fn deliveries_survive_a_kill_and_are_sent_after_the_restart() {
 
     // The receiver refuses: every delivery is tried and fails at least once.
     let mut server = serve(&data, addr);
-    wait_until("the first attempts", &mut server, || {
-        receiver.requests.load(Ordering::SeqCst) >= expected
+    wait_until(&mut server, "first attempts", expected, || {
+        receiver.requests.load(Ordering::SeqCst)
     });
     // Recording an attempt follows its answer by a few milliseconds.
     std::thread::sleep(Duration::from_millis(500));
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
 
     // The queue is in the store: all pending, with the failure logged.
     {
@@ -246,9 +211,12 @@ fn deliveries_survive_a_kill_and_are_sent_after_the_restart() {
             .collect::<HashSet<_>>()
             .len()
     };
-    wait_until("every delivery", &mut server, || unique() >= expected);
-    let status = stop(&mut server);
-    assert!(status.success(), "tribune serve exited with {status}");
+    wait_until(&mut server, "delivery of every event", expected, unique);
+    let (status, log) = server.stop();
+    assert!(
+        status.success(),
+        "tribune serve exited with {status}: {log}"
+    );
 
     let taken = receiver.taken.lock().unwrap().clone();
     assert!(taken.iter().all(|(_, verified)| *verified), "{taken:?}");

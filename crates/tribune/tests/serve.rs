@@ -5,8 +5,7 @@
 
 mod util;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use util::TestDir;
 use util::server::{first_link, http, news_server, start};
@@ -43,20 +42,14 @@ fn a_site_followed_through_the_web_form_shows_up_as_a_story() {
     assert!(sources.body.contains("/feed.xml"), "{}", sources.body);
 
     // The poller reads the new source at once: the story reaches the front page.
-    let started = Instant::now();
-    let front = loop {
+    let front = server.wait_for("story", Duration::from_secs(60), || {
         let front = http(addr, "GET", "/", None);
         if front.body.contains("Rescuers reach cut-off villages") {
-            break front;
+            Ok(front)
+        } else {
+            Err(front.body)
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no story after a minute: {}\n{}",
-            front.body,
-            server.stderr.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    });
     assert!(
         front.body.contains("1 article from 1 outlet"),
         "{}",
@@ -96,42 +89,19 @@ fn a_site_followed_through_the_web_form_shows_up_as_a_story() {
 
     // Stored articles become searchable when the poller next commits the
     // index (about once a second): wait for it as for the front page.
-    let searched = Instant::now();
-    loop {
+    server.wait_for("search hit", Duration::from_secs(30), || {
         let search = http(addr, "GET", "/search?q=landslide", None);
         if search.body.contains(&article_path) {
-            break;
+            Ok(())
+        } else {
+            Err(search.body)
         }
-        assert!(
-            searched.elapsed() < Duration::from_secs(30),
-            "not searchable after 30 s: {}",
-            search.body
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    });
     let sources = http(addr, "GET", "/sources", None);
     assert!(sources.body.contains("status-ok"), "{}", sources.body);
 
     // SIGTERM: a clean stop.
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = server.child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > Duration::from_secs(20) {
-            let _ = server.child.kill();
-            panic!("tribune serve did not stop on SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    // The reader thread sees the last lines once the pipe closes.
-    std::thread::sleep(Duration::from_millis(200));
-    let log = server.stderr.lock().unwrap().clone();
+    let (status, log) = server.stop();
     assert_eq!(status.code(), Some(0), "{log}");
     assert!(
         log.contains("stopped; everything fetched is stored"),

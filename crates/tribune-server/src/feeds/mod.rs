@@ -24,6 +24,9 @@ mod build;
 mod private;
 mod render;
 
+/// The XML pieces the Google Reader API's Atom streams share with these
+/// feeds.
+pub(crate) use render::{clean, link, rfc3339, text, typed_text};
 use std::hash::Hasher;
 
 use axum::Router;

@@ -272,7 +272,7 @@ fn escape_html(text: &str) -> String {
 }
 
 /// `text` without the characters XML 1.0 cannot carry at all.
-fn clean(text: &str) -> String {
+pub(crate) fn clean(text: &str) -> String {
     text.chars()
         .filter(|&c| {
             matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
@@ -280,26 +280,31 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
-fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
+pub(crate) fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
     w.create_element(name)
         .write_text_content(BytesText::new(&clean(value)))?;
     Ok(())
 }
 
-fn typed_text(w: &mut Writer<Vec<u8>>, name: &str, kind: &str, value: &str) -> io::Result<()> {
+pub(crate) fn typed_text(
+    w: &mut Writer<Vec<u8>>,
+    name: &str,
+    kind: &str,
+    value: &str,
+) -> io::Result<()> {
     w.create_element(name)
         .with_attribute(("type", kind))
         .write_text_content(BytesText::new(&clean(value)))?;
     Ok(())
 }
 
-fn link(w: &mut Writer<Vec<u8>>, rel: &str, kind: &str, href: &str) -> io::Result<()> {
+pub(crate) fn link(w: &mut Writer<Vec<u8>>, rel: &str, kind: &str, href: &str) -> io::Result<()> {
     w.create_element("link")
         .with_attributes([("rel", rel), ("type", kind), ("href", clean(href).as_str())])
         .write_empty()?;
     Ok(())
 }
 
-fn rfc3339(time: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

@@ -13,14 +13,14 @@ use std::io;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::auth::Call;
 use super::ids::{FRESH, READ, READING_LIST, STARRED, StreamId};
 use super::items::{Page, load_page};
-use crate::feeds::PublicBase;
+use crate::feeds::{PublicBase, clean, link, rfc3339, text, typed_text};
 use crate::{AppState, Error};
 
 /// The category scheme Google Reader's Atom feeds used for states.
@@ -65,10 +65,10 @@ fn write(page: &Page, base: &PublicBase) -> io::Result<Vec<u8>> {
         .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"))
         .write_inner_content(|w| {
             text(w, "id", &format!("tag:google.com,2005:reader/{}", page.id))?;
-            typed(w, "title", "text", &page.title)?;
+            typed_text(w, "title", "text", &page.title)?;
             text(w, "updated", &rfc3339(updated))?;
             let home = page.html_url.clone().unwrap_or_else(|| base.join("/"));
-            link(w, "alternate", &home)?;
+            link(w, "alternate", "text/html", &home)?;
             w.create_element("author")
                 .write_inner_content(|w| text(w, "name", "Tribune"))?;
             if let Some(next) = &page.continuation {
@@ -80,7 +80,7 @@ fn write(page: &Page, base: &PublicBase) -> io::Result<Vec<u8>> {
             for item in &page.items {
                 w.create_element("entry").write_inner_content(|w| {
                     text(w, "id", &item.id)?;
-                    typed(w, "title", "text", &item.title)?;
+                    typed_text(w, "title", "text", &item.title)?;
                     if let Some(published) = DateTime::from_timestamp(item.published, 0) {
                         text(w, "published", &rfc3339(published))?;
                     }
@@ -88,7 +88,7 @@ fn write(page: &Page, base: &PublicBase) -> io::Result<Vec<u8>> {
                         text(w, "updated", &rfc3339(updated))?;
                     }
                     if let Some(alternate) = item.alternate.first() {
-                        link(w, "alternate", &alternate.href)?;
+                        link(w, "alternate", "text/html", &alternate.href)?;
                     }
                     if !item.author.is_empty() {
                         w.create_element("author")
@@ -106,15 +106,15 @@ fn write(page: &Page, base: &PublicBase) -> io::Result<Vec<u8>> {
                     if item.categories.iter().any(|c| c == STARRED) {
                         category(w, STARRED, "starred")?;
                     }
-                    typed(w, "content", "html", &item.content.content)?;
+                    typed_text(w, "content", "html", &item.content.content)?;
                     w.create_element("source").write_inner_content(|w| {
                         text(
                             w,
                             "id",
                             &format!("tag:google.com,2005:reader/{}", item.origin.stream_id),
                         )?;
-                        typed(w, "title", "text", &item.origin.title)?;
-                        link(w, "alternate", &item.origin.html_url)
+                        typed_text(w, "title", "text", &item.origin.title)?;
+                        link(w, "alternate", "text/html", &item.origin.html_url)
                     })?;
                     Ok(())
                 })?;
@@ -122,39 +122,6 @@ fn write(page: &Page, base: &PublicBase) -> io::Result<Vec<u8>> {
             Ok(())
         })?;
     Ok(w.into_inner())
-}
-
-/// `text` without the characters XML 1.0 cannot carry at all.
-fn clean(text: &str) -> String {
-    text.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
-        })
-        .collect()
-}
-
-fn text(w: &mut Writer<Vec<u8>>, name: &str, value: &str) -> io::Result<()> {
-    w.create_element(name)
-        .write_text_content(BytesText::new(&clean(value)))?;
-    Ok(())
-}
-
-fn typed(w: &mut Writer<Vec<u8>>, name: &str, kind: &str, value: &str) -> io::Result<()> {
-    w.create_element(name)
-        .with_attribute(("type", kind))
-        .write_text_content(BytesText::new(&clean(value)))?;
-    Ok(())
-}
-
-fn link(w: &mut Writer<Vec<u8>>, rel: &str, href: &str) -> io::Result<()> {
-    w.create_element("link")
-        .with_attributes([
-            ("rel", rel),
-            ("type", "text/html"),
-            ("href", clean(href).as_str()),
-        ])
-        .write_empty()?;
-    Ok(())
 }
 
 fn category(w: &mut Writer<Vec<u8>>, term: &str, label: &str) -> io::Result<()> {
@@ -166,8 +133,4 @@ fn category(w: &mut Writer<Vec<u8>>, term: &str, label: &str) -> io::Result<()> 
         ])
         .write_empty()?;
     Ok(())
-}
-
-fn rfc3339(time: DateTime<Utc>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::Secs, true)
 }

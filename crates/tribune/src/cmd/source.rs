@@ -13,6 +13,7 @@ use tribune_ingest::fetch::{Fetcher, normalize_url};
 use tribune_ingest::{discover, opml, schedule};
 use tribune_store::{NewSource, SqliteStore, Store};
 
+use super::DataDir;
 use crate::fetching::FetchArgs;
 
 /// The options of `tribune source`; its help text is on the subcommand.
@@ -20,14 +21,8 @@ use crate::fetching::FetchArgs;
 pub struct Args {
     #[command(subcommand)]
     action: Action,
-    /// Where Tribune keeps its database.
-    #[arg(
-        long,
-        global = true,
-        env = "TRIBUNE_DATA_DIR",
-        default_value = "tribune-data"
-    )]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    data: DataDir,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,8 +84,7 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let store = SqliteStore::open(&args.data_dir)
-        .with_context(|| format!("cannot open the data directory {}", args.data_dir.display()))?;
+    let store = args.data.open()?;
     match args.action {
         Action::Add {
             urls,

@@ -5,13 +5,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::ValueEnum;
 use serde::Serialize;
 use tribune_nlp::events::Modality;
 use tribune_store::{SqliteStore, Store, StoryArticle, StorySummary};
 use tribune_story::{TimelineArticle, timeline};
+
+use super::open_store;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -169,13 +171,8 @@ fn plural(n: i64, noun: &str) -> String {
     }
 }
 
-fn open(data_dir: &std::path::Path) -> Result<SqliteStore> {
-    SqliteStore::open(data_dir)
-        .with_context(|| format!("cannot open the data directory {}", data_dir.display()))
-}
-
 pub fn list(args: ListArgs) -> Result<ExitCode> {
-    let store = open(&args.data_dir)?;
+    let store = open_store(&args.data_dir)?;
     let stories = store.stories(args.since, args.limit)?;
     if stories.is_empty() {
         eprintln!(
@@ -228,7 +225,7 @@ pub fn list(args: ListArgs) -> Result<ExitCode> {
 }
 
 pub fn show(args: ShowArgs) -> Result<ExitCode> {
-    let store = open(&args.data_dir)?;
+    let store = open_store(&args.data_dir)?;
     let Some(story) = store.story(args.id)? else {
         bail!("no story {}; see `tribune stories`", args.id);
     };

@@ -3,7 +3,6 @@
 //! password on standard input, and `user list`.
 
 use std::io::{BufRead, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -13,19 +12,15 @@ use tribune_server::accounts::validate;
 use tribune_server::secrets::{hash_password, new_secret};
 use tribune_store::{NewUser, Refusal, SqliteStore, Store};
 
+use super::DataDir;
+
 /// The options of `tribune user`; its help text is on the subcommand.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
     action: Action,
-    /// Where Tribune keeps its database.
-    #[arg(
-        long,
-        global = true,
-        env = "TRIBUNE_DATA_DIR",
-        default_value = "tribune-data"
-    )]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    data: DataDir,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,14 +59,7 @@ pub enum Format {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            args.data_dir.display()
-        )
-    })?;
-    let store = SqliteStore::open(&args.data_dir)
-        .with_context(|| format!("cannot open the data directory {}", args.data_dir.display()))?;
+    let store = args.data.open()?;
     match args.action {
         Action::Add { name, admin } => add(&store, &name, admin),
         Action::List { format } => list(&store, format),

@@ -8,10 +8,12 @@
 pub mod server;
 
 use std::ffi::OsStr;
-use std::io::{Read, Write};
+use std::fmt::Display;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -169,16 +171,8 @@ where
     }
     let stdout = read_in_background(child.stdout.take().expect("stdout is piped"));
     let stderr = read_in_background(child.stderr.take().expect("stderr is piped"));
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("cannot wait for tribune") {
-            break status;
-        }
-        if started.elapsed() > HANG {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("tribune ran for more than {HANG:?} and was killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
+    let Some(status) = wait_exit(&mut child, HANG) else {
+        panic!("tribune ran for more than {HANG:?} and was killed");
     };
     let elapsed = started.elapsed();
     let stdout = stdout.join().expect("stdout reader");
@@ -197,4 +191,163 @@ fn read_in_background(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8
         let _ = pipe.read_to_end(&mut bytes);
         bytes
     })
+}
+
+/// Waits up to `within` for `child` to exit: its status, or `None` once it
+/// has been killed for taking longer.
+pub fn wait_exit(child: &mut Child, within: Duration) -> Option<ExitStatus> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("cannot wait for a child process") {
+            return Some(status);
+        }
+        if started.elapsed() > within {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Asks `probe` again every 50 ms until it answers `Ok`; after `within`,
+/// fails the test naming `what` and showing the last `Err`.
+#[track_caller]
+pub fn wait_for<T, E: Display>(
+    what: &str,
+    within: Duration,
+    mut probe: impl FnMut() -> Result<T, E>,
+) -> T {
+    let started = Instant::now();
+    loop {
+        match probe() {
+            Ok(value) => return value,
+            Err(last) => assert!(
+                started.elapsed() < within,
+                "no {what} after {within:?}: {last}"
+            ),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A `tribune` running in the background (`serve`, `poll`), what it prints
+/// to stderr gathered as it goes; killed if still running when dropped, so
+/// that a failing test does not leave it behind.
+pub struct Running {
+    pub child: Child,
+    log: Arc<Mutex<String>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+/// Starts `tribune` with `args` and `TRIBUNE_LOG=log_level`.
+pub fn spawn<I, S>(args: I, log_level: &str) -> Running
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut child = Command::new(TRIBUNE)
+        .args(args)
+        .env("TRIBUNE_LOG", log_level)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start the tribune binary");
+    let pipe = child.stderr.take().expect("stderr is piped");
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&log);
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            let mut log = sink.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+    Running {
+        child,
+        log,
+        reader: Some(reader),
+    }
+}
+
+impl Running {
+    /// What it has printed to stderr so far.
+    pub fn log(&self) -> String {
+        copy(&self.log)
+    }
+
+    /// [`wait_for`], failing at once if tribune exits meanwhile, and
+    /// showing its stderr either way.
+    #[track_caller]
+    pub fn wait_for<T, E: Display>(
+        &mut self,
+        what: &str,
+        within: Duration,
+        mut probe: impl FnMut() -> Result<T, E>,
+    ) -> T {
+        let (child, log) = (&mut self.child, &self.log);
+        wait_for(what, within, || {
+            probe().map_err(|last| {
+                if let Some(status) = child.try_wait().expect("cannot check on tribune") {
+                    panic!(
+                        "tribune exited ({status}) while waiting for {what}: {last}\n{}",
+                        copy(log)
+                    );
+                }
+                format!("{last}\n{}", copy(log))
+            })
+        })
+    }
+
+    /// Stops it with SIGTERM, as a service manager would, and waits for it
+    /// to exit: its status and everything it printed to stderr.
+    #[cfg(unix)]
+    pub fn stop(&mut self) -> (ExitStatus, String) {
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let Some(status) = wait_exit(&mut self.child, Duration::from_secs(30)) else {
+            panic!(
+                "tribune did not stop on SIGTERM within 30 s:\n{}",
+                self.log()
+            );
+        };
+        // Its last lines are read once the pipe closes.
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the stderr reader");
+        }
+        (status, self.log())
+    }
+}
+
+fn copy(log: &Mutex<String>) -> String {
+    log.lock().map(|log| log.clone()).unwrap_or_default()
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// What `found` found, or `None` (the test returns and passes) after
+/// saying the test is skipped and why; with the environment variable
+/// `require` set to `1`, as CI sets it, a missing tool fails the test.
+#[track_caller]
+pub fn tool_or_skip<T>(found: Result<T, String>, require: &str) -> Option<T> {
+    match found {
+        Ok(tool) => Some(tool),
+        Err(why) if std::env::var(require).as_deref() == Ok("1") => {
+            panic!("{require}=1 but {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why} (set {require}=1 to make this a failure)");
+            None
+        }
+    }
 }

@@ -1,20 +1,48 @@
-//! A running `tribune serve` for end-to-end tests, and a small news site
-//! on 127.0.0.1 for it to follow: a home page announcing an RSS feed with
-//! one item, and the article it links to.
+//! A running `tribune serve` for end-to-end tests, HTTP to it, and news
+//! sites on 127.0.0.1 for it to follow: a home page announcing an RSS feed,
+//! the feed, and the articles it links to.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::ffi::{OsStr, OsString};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::TRIBUNE;
+use super::{Running, spawn};
+
+/// Serves the app `make` builds (given the address it will serve on) on a
+/// free port of 127.0.0.1, from a thread of its own that lives as long as
+/// the test process.
+pub fn serve_app(make: impl FnOnce(SocketAddr) -> Router + Send + 'static) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("a free port");
+            let addr = listener.local_addr().expect("an address");
+            let app = make(addr);
+            tx.send(addr).expect("the test waits");
+            axum::serve(listener, app).await.expect("the app serves");
+        });
+    });
+    rx.recv().expect("the app's address")
+}
+
+/// The headline of [`news_server`]'s one article.
+pub const HEADLINE: &str = "Rescuers reach cut-off villages after landslide";
 
 /// The body of article `n`: a few paragraphs of news with a quote.
 fn story(n: usize) -> String {
@@ -33,66 +61,133 @@ fn story(n: usize) -> String {
     html
 }
 
-async fn home() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html")],
-        "<html><head><title>Valley News</title>\
-         <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head>\
-         <body><h1>Valley News</h1></body></html>",
-    )
-        .into_response()
-}
-
-async fn feed(State(addr): State<SocketAddr>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/rss+xml")],
-        format!(
-            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Valley News</title>\
-             <link>http://{addr}/</link>\
-             <item><title>Rescuers reach cut-off villages after landslide</title>\
-             <link>http://{addr}/articles/1</link><guid>landslide-1</guid>\
-             <pubDate>Mon, 17 Mar 2025 08:00:00 GMT</pubDate>\
-             <description>Teaser</description></item></channel></rss>"
-        ),
-    )
-        .into_response()
-}
-
-async fn article(Path(n): Path<usize>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html")],
-        format!(
-            "<html><head><title>Rescuers reach cut-off villages after landslide</title>\
-             <meta property=\"og:site_name\" content=\"Valley News\"></head><body><article>\
-             <h1>Rescuers reach cut-off villages after landslide</h1>{}</article></body></html>",
-            story(n)
-        ),
-    )
-        .into_response()
-}
-
-/// Starts the news server on a thread of its own; it lives as long as the
-/// test process.
+/// Valley News, with one article ([`HEADLINE`]), on a thread of its own.
 pub fn news_server() -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let addr = listener.local_addr().unwrap();
-            let app = Router::new()
+    NewsSite {
+        name: "Valley News",
+        articles: vec![(HEADLINE.to_string(), story(1))],
+        etag: false,
+    }
+    .start()
+    .0
+}
+
+/// A news site: its home page at `/` announces its RSS feed at
+/// `/feed.xml`, which lists its articles, served at `/articles/1`,
+/// `/articles/2`, … (one published an hour after the other, the last the
+/// newest).
+pub struct NewsSite {
+    /// The site's name, in its pages' titles and its feed's.
+    pub name: &'static str,
+    /// Each article's headline and body (HTML paragraphs).
+    pub articles: Vec<(String, String)>,
+    /// Whether the feed has an ETag, a request sending it back answered
+    /// 304 Not Modified.
+    pub etag: bool,
+}
+
+/// What a [`NewsSite`] was asked for.
+#[derive(Default)]
+pub struct Hits {
+    /// Feed requests answered 304 Not Modified.
+    pub not_modified: AtomicUsize,
+    /// Article pages served.
+    pub pages: AtomicUsize,
+}
+
+struct Site {
+    site: NewsSite,
+    addr: SocketAddr,
+    hits: Arc<Hits>,
+}
+
+const ETAG: &str = "\"one\"";
+
+impl NewsSite {
+    /// Starts the site on a thread of its own: its address, and what it
+    /// is asked for.
+    pub fn start(self) -> (SocketAddr, Arc<Hits>) {
+        let hits = Arc::new(Hits::default());
+        let counted = Arc::clone(&hits);
+        let addr = serve_app(move |addr| {
+            Router::new()
                 .route("/", get(home))
                 .route("/feed.xml", get(feed))
                 .route("/articles/{n}", get(article))
-                .with_state(addr);
-            tx.send(addr).unwrap();
-            axum::serve(listener, app).await.unwrap();
+                .with_state(Arc::new(Site {
+                    site: self,
+                    addr,
+                    hits: counted,
+                }))
         });
-    });
-    rx.recv().unwrap()
+        (addr, hits)
+    }
+}
+
+async fn home(State(site): State<Arc<Site>>) -> Response {
+    let name = site.site.name;
+    (
+        [(header::CONTENT_TYPE, "text/html")],
+        format!(
+            "<html><head><title>{name}</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head>\
+             <body><h1>{name}</h1></body></html>"
+        ),
+    )
+        .into_response()
+}
+
+async fn feed(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    if site.site.etag
+        && headers
+            .get(header::IF_NONE_MATCH)
+            .is_some_and(|v| v == ETAG)
+    {
+        site.hits.not_modified.fetch_add(1, Ordering::SeqCst);
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let (name, addr) = (site.site.name, site.addr);
+    let items: String = (1..)
+        .zip(&site.site.articles)
+        .map(|(n, (headline, _))| {
+            format!(
+                "<item><title>{headline}</title><link>http://{addr}/articles/{n}</link>\
+                 <guid>article-{n}</guid><pubDate>Mon, 17 Mar 2025 {n:02}:00:00 GMT</pubDate>\
+                 <description>Teaser</description></item>"
+            )
+        })
+        .collect();
+    let mut response = (
+        [(header::CONTENT_TYPE, "application/rss+xml")],
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{name}</title>\
+             <link>http://{addr}/</link>{items}</channel></rss>"
+        ),
+    )
+        .into_response();
+    if site.site.etag {
+        response
+            .headers_mut()
+            .insert(header::ETAG, HeaderValue::from_static(ETAG));
+    }
+    response
+}
+
+async fn article(State(site): State<Arc<Site>>, Path(n): Path<usize>) -> Response {
+    let Some((headline, body)) = n.checked_sub(1).and_then(|i| site.site.articles.get(i)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    site.hits.pages.fetch_add(1, Ordering::SeqCst);
+    (
+        [(header::CONTENT_TYPE, "text/html")],
+        format!(
+            "<html><head><title>{headline}</title>\
+             <meta property=\"og:site_name\" content=\"{}\"></head><body><article>\
+             <h1>{headline}</h1>{body}</article></body></html>",
+            site.site.name
+        ),
+    )
+        .into_response()
 }
 
 /// One HTTP/1.1 exchange over a fresh connection: status, headers (lower
@@ -103,12 +198,37 @@ pub struct Answer {
     pub body: String,
 }
 
+impl Answer {
+    /// The body as JSON, once the status is checked to be 200.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        assert_eq!(self.status, 200, "{}", self.body);
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|err| panic!("not JSON ({err}): {}", self.body))
+    }
+}
+
+/// `method path`, with a form as its body if given.
 pub fn http(addr: SocketAddr, method: &str, path: &str, form: Option<&str>) -> Answer {
+    http_with(addr, method, path, &[], form)
+}
+
+/// [`http`] with more request headers (`Cookie`, `Authorization`).
+pub fn http_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    form: Option<&str>,
+) -> Answer {
     let mut stream = TcpStream::connect(addr).expect("cannot connect to tribune serve");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
     if let Some(form) = form {
         request.push_str(&format!(
             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
@@ -162,66 +282,61 @@ pub fn first_link(html: &str, prefix: &str) -> Option<String> {
     Some(html[start..end].to_string())
 }
 
-/// The server, its address (read from what it prints) and everything it
-/// has printed to stderr so far.
+/// `tribune serve` and its address (read from what it prints); the rest
+/// is [`Running`]'s.
 pub struct Server {
-    pub child: Child,
     pub addr: SocketAddr,
-    pub stderr: Arc<Mutex<String>>,
+    running: Running,
 }
 
+impl Deref for Server {
+    type Target = Running;
+
+    fn deref(&self) -> &Running {
+        &self.running
+    }
+}
+
+impl DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Running {
+        &mut self.running
+    }
+}
+
+/// `tribune serve` on the data directory `data`, allowed to fetch from the
+/// news site at `news`.
 pub fn start(data: &str, news: SocketAddr) -> Server {
-    let mut child = Command::new(TRIBUNE)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", data])
-        .arg(format!("--allow-host=127.0.0.1:{}", news.port()))
-        .env("TRIBUNE_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("cannot start tribune serve");
-    let stderr = Arc::new(Mutex::new(String::new()));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let pipe = child.stderr.take().unwrap();
-    let log = Arc::clone(&stderr);
-    std::thread::spawn(move || {
-        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            // "Tribune is serving http://127.0.0.1:PORT/ (Ctrl-C to stop)"
-            if let Some(addr) = line
-                .split("http://")
-                .nth(1)
-                .and_then(|rest| rest.split('/').next())
-                .and_then(|addr| addr.parse::<SocketAddr>().ok())
-            {
-                let _ = tx.send(addr);
-            }
-            log.lock().unwrap().push_str(&line);
-            log.lock().unwrap().push('\n');
-        }
-    });
-    let addr = match rx.recv_timeout(Duration::from_secs(60)) {
-        Ok(addr) => addr,
-        Err(_) => {
-            let _ = child.kill();
-            panic!(
-                "tribune serve did not say where it listens: {}",
-                stderr.lock().unwrap()
-            );
-        }
-    };
-    Server {
-        child,
-        addr,
-        stderr,
-    }
+    start_with(data, &[&format!("--allow-host=127.0.0.1:{}", news.port())])
 }
 
-/// A failing test must not leave the server running.
-impl Drop for Server {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+/// `tribune serve` on a free port with the data directory `data` and the
+/// flags `args`, once it has said where it listens.
+pub fn start_with(data: impl AsRef<OsStr>, args: &[&str]) -> Server {
+    let mut all: Vec<OsString> = ["serve", "--listen", "127.0.0.1:0", "--data-dir"]
+        .map(OsString::from)
+        .into();
+    all.push(data.as_ref().to_owned());
+    all.extend(args.iter().map(OsString::from));
+    let mut running = spawn(all, "warn");
+    let log = Arc::clone(&running.log);
+    let addr = running.wait_for(
+        "address from tribune serve",
+        Duration::from_secs(60),
+        || {
+            // "Tribune is serving http://127.0.0.1:PORT/ (Ctrl-C to stop)"
+            log.lock()
+                .unwrap()
+                .lines()
+                .find_map(|line| {
+                    line.split("http://")
+                        .nth(1)?
+                        .split('/')
+                        .next()?
+                        .parse()
+                        .ok()
+                })
+                .ok_or("it has not said where it listens")
+        },
+    );
+    Server { addr, running }
 }

@@ -201,7 +201,7 @@ fn explain(docs: &[Doc], order: &[usize], assigned: &[i64]) {
             .map(|(story, _)| *story)
             .unwrap_or_default();
         let mut listed: Vec<_> = counts.into_iter().collect();
-        listed.sort_by(|a, b| b.1.cmp(&a.1));
+        listed.sort_by_key(|entry| std::cmp::Reverse(entry.1));
         println!("story {id}: {listed:?}");
         for &d in docs_in.iter().filter(|&&d| docs[d].story != majority) {
             let opening: String = docs[d].text.chars().take(110).collect();
