@@ -15,6 +15,13 @@
 //! allow_private_addresses = false
 //! allowed_hosts = ["feeds.internal:8081"]
 //! per_host = 4
+//!
+//! [push]
+//! enabled = true
+//! first_retry_secs = 10   # the wait after a delivery's first failure, doubling
+//! max_retry_secs = 3600   # the longest wait between attempts
+//! max_attempts = 10       # then the delivery is a dead letter
+//! lease_secs = 60         # a delivery in flight when the process died is resent after this
 //! ```
 //!
 //! | setting | variable | flag | default |
@@ -26,6 +33,8 @@
 //! | `fetch.allow_private_addresses` | `TRIBUNE_ALLOW_PRIVATE_ADDRESSES` | `--allow-private-addresses` | `false` |
 //! | `fetch.allowed_hosts` | `TRIBUNE_ALLOW_HOSTS` (comma-separated) | `--allow-host` | none |
 //! | `fetch.per_host` | `TRIBUNE_PER_HOST` | `--per-host` | `4` |
+//! | `push.enabled` | `TRIBUNE_PUSH` | `--no-push` | `true` |
+//! | `push.first_retry_secs`, `max_retry_secs`, `max_attempts`, `lease_secs` | | | `10`, `3600`, `10`, `60` |
 //!
 //! Everything here is pure: the caller hands in the environment and a way
 //! to read files, so every rule is tested without touching either.
@@ -34,6 +43,7 @@ use std::collections::HashMap;
 use std::io;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -69,6 +79,24 @@ pub struct Config {
     pub poll: bool,
     /// The fetch guard and manners.
     pub fetch: FetchSettings,
+    /// Webhook and channel deliveries.
+    pub push: PushSettings,
+}
+
+/// How deliveries are sent; an unset timing keeps the dispatcher's
+/// default (see `push::retry`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushSettings {
+    /// Whether to send deliveries while serving (they queue either way).
+    pub enabled: bool,
+    /// The wait after a first failure, doubling after each further one.
+    pub first_retry: Option<Duration>,
+    /// The longest wait between attempts.
+    pub max_retry: Option<Duration>,
+    /// Attempts before a delivery is a dead letter.
+    pub max_attempts: Option<u32>,
+    /// How long a delivery being sent is kept from other senders.
+    pub lease: Option<Duration>,
 }
 
 /// How sources and user-given URLs are fetched.
@@ -98,6 +126,25 @@ pub struct Settings {
     /// How to fetch.
     #[serde(default)]
     pub fetch: FetchLayer,
+    /// How to push.
+    #[serde(default)]
+    pub push: PushLayer,
+}
+
+/// The push settings of one layer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushLayer {
+    /// Send deliveries.
+    pub enabled: Option<bool>,
+    /// The first retry's wait, in seconds.
+    pub first_retry_secs: Option<u64>,
+    /// The longest wait, in seconds.
+    pub max_retry_secs: Option<u64>,
+    /// Attempts before giving up.
+    pub max_attempts: Option<u32>,
+    /// The lease of a delivery being sent, in seconds.
+    pub lease_secs: Option<u64>,
 }
 
 /// The fetch settings of one layer.
@@ -218,6 +265,10 @@ impl Settings {
                 }),
                 per_host,
             },
+            push: PushLayer {
+                enabled: parse_bool("TRIBUNE_PUSH")?,
+                ..PushLayer::default()
+            },
         })
     }
 
@@ -235,6 +286,13 @@ impl Settings {
                     .or(lower.fetch.allow_private_addresses),
                 allowed_hosts: self.fetch.allowed_hosts.or(lower.fetch.allowed_hosts),
                 per_host: self.fetch.per_host.or(lower.fetch.per_host),
+            },
+            push: PushLayer {
+                enabled: self.push.enabled.or(lower.push.enabled),
+                first_retry_secs: self.push.first_retry_secs.or(lower.push.first_retry_secs),
+                max_retry_secs: self.push.max_retry_secs.or(lower.push.max_retry_secs),
+                max_attempts: self.push.max_attempts.or(lower.push.max_attempts),
+                lease_secs: self.push.lease_secs.or(lower.push.lease_secs),
             },
         }
     }
@@ -264,6 +322,7 @@ impl Settings {
                 message: "must be at least 1".into(),
             });
         }
+        let push = self.push.resolve()?;
         Ok(Config {
             listen,
             data_dir: self
@@ -276,6 +335,42 @@ impl Settings {
                 allowed_hosts: self.fetch.allowed_hosts.unwrap_or_default(),
                 per_host,
             },
+            push,
+        })
+    }
+}
+
+impl PushLayer {
+    fn resolve(self) -> Result<PushSettings, ConfigError> {
+        let invalid = |setting, message: &str| ConfigError::Invalid {
+            setting,
+            message: message.into(),
+        };
+        if self.max_attempts == Some(0) {
+            return Err(invalid("push.max_attempts", "must be at least 1"));
+        }
+        if matches!(self.lease_secs, Some(lease) if lease < 2) {
+            // The send timeout is half the lease: under a second, nothing
+            // could be sent.
+            return Err(invalid("push.lease_secs", "must be at least 2"));
+        }
+        if matches!(self.first_retry_secs, Some(0)) {
+            return Err(invalid("push.first_retry_secs", "must be at least 1"));
+        }
+        if let (Some(first), Some(max)) = (self.first_retry_secs, self.max_retry_secs)
+            && max < first
+        {
+            return Err(invalid(
+                "push.max_retry_secs",
+                "must be at least push.first_retry_secs",
+            ));
+        }
+        Ok(PushSettings {
+            enabled: self.enabled.unwrap_or(true),
+            first_retry: self.first_retry_secs.map(Duration::from_secs),
+            max_retry: self.max_retry_secs.map(Duration::from_secs),
+            max_attempts: self.max_attempts,
+            lease: self.lease_secs.map(Duration::from_secs),
         })
     }
 }
@@ -385,6 +480,51 @@ per_host = 2
                 per_host: DEFAULT_PER_HOST,
             }
         );
+        assert!(config.push.enabled);
+        assert_eq!(config.push.max_attempts, None);
+    }
+
+    #[test]
+    fn push_timings_come_from_the_file_and_the_switch_from_anywhere() {
+        let file =
+            "[push]\nfirst_retry_secs = 5\nmax_retry_secs = 600\nmax_attempts = 4\nlease_secs = 30";
+        let config = load(
+            Settings::default(),
+            None,
+            &env(&[("TRIBUNE_PUSH", "false")]),
+            only("tribune-data/tribune.toml", file),
+        )
+        .unwrap();
+        assert_eq!(
+            config.push,
+            PushSettings {
+                enabled: false,
+                first_retry: Some(Duration::from_secs(5)),
+                max_retry: Some(Duration::from_secs(600)),
+                max_attempts: Some(4),
+                lease: Some(Duration::from_secs(30)),
+            }
+        );
+        for (text, setting) in [
+            ("[push]\nmax_attempts = 0", "push.max_attempts"),
+            ("[push]\nlease_secs = 1", "push.lease_secs"),
+            (
+                "[push]\nfirst_retry_secs = 60\nmax_retry_secs = 5",
+                "push.max_retry_secs",
+            ),
+        ] {
+            let err = load(
+                Settings::default(),
+                None,
+                &env(&[]),
+                only("tribune-data/tribune.toml", text),
+            )
+            .unwrap_err();
+            assert!(
+                matches!(err, ConfigError::Invalid { setting: s, .. } if s == setting),
+                "{text}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tribune_ingest::fetch::{FetchConfig, Fetcher};
 use tribune_ingest::pipeline::Pipeline;
 use tribune_ingest::poll::{PollConfig, Poller};
 use tribune_server::AppState;
-use tribune_server::config::{self, FetchLayer, Settings};
+use tribune_server::config::{self, FetchLayer, PushLayer, PushSettings, Settings};
 use tribune_server::push::{DispatchConfig, Dispatcher, EventConfig, RetryPolicy};
 use tribune_store::{SqliteStore, Store};
 
@@ -57,6 +57,7 @@ pub struct Args {
     #[arg(long)]
     data_dir: Option<PathBuf>,
     /// Do not send webhook and channel deliveries (they stay queued)
+    /// [env: TRIBUNE_PUSH=false]
     #[arg(long)]
     no_push: bool,
     #[command(flatten)]
@@ -84,14 +85,28 @@ struct PushTuning {
 }
 
 impl PushTuning {
-    fn config(&self, base_url: Option<String>) -> DispatchConfig {
+    /// The dispatcher's settings: these flags (in milliseconds, for tests
+    /// and benchmarks) over the configuration's `[push]` table over the
+    /// dispatcher's defaults.
+    fn config(&self, base_url: Option<String>, settings: &PushSettings) -> DispatchConfig {
         let defaults = RetryPolicy::default();
         let ms = Duration::from_millis;
         let mut config = DispatchConfig {
             retry: RetryPolicy {
-                first: self.push_retry_ms.map_or(defaults.first, ms),
-                max: self.push_retry_max_ms.map_or(defaults.max, ms),
-                attempts: self.push_max_attempts.unwrap_or(defaults.attempts),
+                first: self
+                    .push_retry_ms
+                    .map(ms)
+                    .or(settings.first_retry)
+                    .unwrap_or(defaults.first),
+                max: self
+                    .push_retry_max_ms
+                    .map(ms)
+                    .or(settings.max_retry)
+                    .unwrap_or(defaults.max),
+                attempts: self
+                    .push_max_attempts
+                    .or(settings.max_attempts)
+                    .unwrap_or(defaults.attempts),
             },
             events: EventConfig {
                 base_url,
@@ -99,8 +114,8 @@ impl PushTuning {
             },
             ..DispatchConfig::default()
         };
-        if let Some(lease) = self.push_lease_ms {
-            config.lease = ms(lease);
+        if let Some(lease) = self.push_lease_ms.map(ms).or(settings.lease) {
+            config.lease = lease;
         }
         config
     }
@@ -119,6 +134,10 @@ impl Args {
                 allow_private_addresses: self.allow_private_addresses.then_some(true),
                 allowed_hosts: (!self.allowed_hosts.is_empty()).then(|| self.allowed_hosts.clone()),
                 per_host: self.per_host,
+            },
+            push: PushLayer {
+                enabled: self.no_push.then_some(false),
+                ..PushLayer::default()
             },
         }
     }
@@ -162,6 +181,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             .base_url
             .as_ref()
             .map(|base| base.as_str().to_string()),
+        &config.push,
     );
     // Deliveries get a fetcher of their own: the same guard, but a send
     // must end well inside its lease, or it would be sent twice.
@@ -177,7 +197,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let (stop_tx, stop) = watch::channel(false);
         tokio::spawn(crate::cmd::poll::stop_on_signal(stop_tx));
         let mut state = AppState::new(store.clone() as Arc<dyn Store>, fetcher.clone());
-        let (push_waker, push) = if args.no_push {
+        let (push_waker, push) = if !config.push.enabled {
             (None, None)
         } else {
             let dispatcher = Dispatcher::new(
