@@ -242,6 +242,11 @@ pub trait Push: Send + Sync {
         limit: usize,
     ) -> Result<Vec<Delivery>>;
 
+    /// Makes every leased delivery due at `now`: what a sender that died
+    /// had in flight. Only for a process that is the one sender of this
+    /// store (the embedded back end's `tribune serve`), at its start.
+    fn release_leases(&self, now: DateTime<Utc>) -> Result<usize>;
+
     /// Records an attempt on a delivery.
     fn record_attempt(&self, delivery: i64, attempt: &Attempt) -> Result<()>;
 

@@ -141,6 +141,21 @@ impl Dispatcher {
     /// Runs until `stop` turns true, then finishes the sends in flight
     /// (for at most `stop_grace`) and returns what it sent.
     pub async fn run(&self, mut stop: watch::Receiver<bool>) -> Sent {
+        // This process is the store's one sender: whatever is still leased
+        // was in flight when the last one died, and goes out again now
+        // rather than when its lease runs out.
+        let store = Arc::clone(&self.store);
+        match tokio::task::spawn_blocking(move || store.push().release_leases(Utc::now())).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(released)) => {
+                tracing::info!(
+                    released,
+                    "resending deliveries left in flight by the last run"
+                );
+            }
+            Ok(Err(error)) => tracing::warn!(%error, "cannot release the last run's leases"),
+            Err(error) => tracing::warn!(%error, "cannot release the last run's leases"),
+        }
         let concurrency = self.config.concurrency.max(1);
         let mut sent = Sent::default();
         let mut in_flight: JoinSet<Ended> = JoinSet::new();

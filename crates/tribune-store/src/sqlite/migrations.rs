@@ -193,6 +193,10 @@ const MIGRATIONS: &[&str] = &[
         article_id INTEGER NOT NULL
     );
     INSERT INTO push_cursor (id, article_id) SELECT 1, coalesce(max(id), 0) FROM articles;",
+    // v6: whether a pending delivery is out with a sender (leased), so
+    // that a restarted server sends at once what the dead one had in
+    // flight instead of waiting out the lease.
+    "ALTER TABLE deliveries ADD COLUMN leased INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The first schema, for tests that upgrade an old database.

@@ -263,8 +263,9 @@ impl Push for SqliteStore {
             rows.collect::<rusqlite::Result<_>>()?
         };
         {
-            let mut statement = transaction
-                .prepare_cached("UPDATE deliveries SET next_attempt_at = ?2 WHERE id = ?1")?;
+            let mut statement = transaction.prepare_cached(
+                "UPDATE deliveries SET next_attempt_at = ?2, leased = 1 WHERE id = ?1",
+            )?;
             let until = lease_until.timestamp();
             for delivery in &mut leased {
                 statement.execute(params![delivery.id, until])?;
@@ -273,6 +274,16 @@ impl Push for SqliteStore {
         }
         transaction.commit()?;
         Ok(leased)
+    }
+
+    fn release_leases(&self, now: DateTime<Utc>) -> Result<usize> {
+        Ok(self
+            .connection()
+            .prepare_cached(
+                "UPDATE deliveries SET leased = 0, next_attempt_at = ?1
+                 WHERE status = 'pending' AND leased = 1",
+            )?
+            .execute(params![now.timestamp()])?)
     }
 
     fn record_attempt(&self, delivery: i64, attempt: &Attempt) -> Result<()> {
@@ -288,7 +299,8 @@ impl Push for SqliteStore {
         self.connection()
             .prepare_cached(
                 "UPDATE deliveries SET attempts = attempts + 1, last_status = ?2,
-                     last_error = ?3, status = ?4, next_attempt_at = ?5, delivered_at = ?6
+                     last_error = ?3, status = ?4, next_attempt_at = ?5, delivered_at = ?6,
+                     leased = 0
                  WHERE id = ?1 AND status = 'pending'",
             )?
             .execute(params![

@@ -420,3 +420,49 @@ fn ten_thousand_deliveries_move_through_the_queue_quickly() {
     drop(store);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn released_leases_are_due_at_once_and_scheduled_retries_keep_their_time() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let push = store.push();
+    let ada = make_user(store.accounts(), "ada").id;
+    let sink = push.create_webhook(ada, &hook(&EventKind::ALL)).unwrap();
+    push.enqueue(
+        1,
+        &[delivery(sink.id, "in-flight"), delivery(sink.id, "retry")],
+    )
+    .unwrap();
+    let now = Utc::now() + Duration::seconds(1);
+    let leased = push
+        .lease_deliveries(now, now + Duration::seconds(600), 10)
+        .unwrap();
+    assert_eq!(leased.len(), 2);
+    // One failed and waits for its retry; the other was out when the
+    // sender died.
+    let retry_at = now + Duration::seconds(300);
+    let retry = leased.iter().find(|d| d.event_key == "retry").unwrap();
+    push.record_attempt(retry.id, &attempt(AttemptNext::RetryAt(retry_at)))
+        .unwrap();
+
+    let restart = now + Duration::seconds(5);
+    assert_eq!(push.release_leases(restart).unwrap(), 1);
+    let again = push
+        .lease_deliveries(restart, restart + Duration::seconds(60), 10)
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].event_key, "in-flight");
+    // Released once: a second start finds only the new lease.
+    assert_eq!(push.release_leases(restart).unwrap(), 1);
+    assert_eq!(
+        push.lease_deliveries(restart, restart + Duration::seconds(600), 10)
+            .unwrap()
+            .len(),
+        1,
+        "the in-flight one again, not the retry"
+    );
+    let due_retry = push
+        .lease_deliveries(retry_at, retry_at + Duration::seconds(60), 10)
+        .unwrap();
+    assert_eq!(due_retry.len(), 1);
+    assert_eq!(due_retry[0].event_key, "retry");
+}

@@ -69,9 +69,10 @@ pub struct PushArgs {
     /// The longest wait between attempts, in ms.
     #[arg(long, default_value_t = 2_000)]
     retry_max_ms: u64,
-    /// The lease of a delivery being sent, in ms: how long one in flight at
-    /// the kill waits before it is sent again.
-    #[arg(long, default_value_t = 3_000)]
+    /// The lease of a delivery being sent, in ms (the server's default):
+    /// a restarted server resends what was in flight at once, so this
+    /// matters only to a second sender.
+    #[arg(long, default_value_t = 60_000)]
     lease_ms: u64,
     /// Give up after this many seconds.
     #[arg(long, default_value_t = 300)]
