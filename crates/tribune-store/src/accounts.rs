@@ -110,6 +110,10 @@ pub trait Accounts: Send + Sync {
     /// The user whose private feeds this secret opens.
     fn user_by_feed_token(&self, feed_token: &str) -> Result<Option<User>>;
 
+    /// Replaces the user's feed secret, so that the private feed addresses
+    /// handed out before stop working; false if there is no such user.
+    fn set_feed_token(&self, user: i64, feed_token: &str) -> Result<bool>;
+
     /// An instance setting (such as whether sign-up is open).
     fn setting(&self, key: &str) -> Result<Option<String>>;
 

@@ -100,6 +100,7 @@ fn notice_text(done: &str) -> Option<String> {
     Some(
         match done {
             "password" => "Your password was changed; other sessions were signed out.",
+            "feeds" => "Your private feeds have new addresses; the old ones no longer work.",
             "revoked" => "The token was revoked.",
             "saved" => "The search was saved.",
             "deleted" => "The saved search was deleted.",
@@ -301,4 +302,30 @@ pub(crate) async fn change_password(
     let mut response = see_other("/account?done=password");
     cookies::add(&mut response, &cookies::session(&token, https));
     Ok(response)
+}
+
+/// Gives the user's private feeds new addresses: for when one leaked
+/// (shared by mistake, posted in a reader app's public list). The old
+/// addresses answer 404 from then on.
+pub(crate) async fn new_feed_addresses(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    headers: HeaderMap,
+    Form(form): Form<super::tokens::CsrfForm>,
+) -> PageResult {
+    same_origin(&headers)?;
+    user.check_csrf(Some(&form.csrf))?;
+    let id = user.user.id;
+    let token = crate::secrets::new_secret();
+    state
+        .blocking(move |store| {
+            if store.accounts().set_feed_token(id, &token)? {
+                Ok(())
+            } else {
+                Err(Error::NotFound("This account no longer exists.".into()))
+            }
+        })
+        .await?;
+    tracing::info!(user = %user.user.name, "private feed addresses renewed");
+    Ok(see_other("/account?done=feeds"))
 }

@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/signup", get(signup::show).post(signup::submit))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
+        .route("/account/feeds", post(account::new_feed_addresses))
         .route("/account/tokens", post(tokens::add))
         .route("/account/tokens/{id}/delete", post(tokens::revoke))
         .route("/account/searches", post(searches::add))

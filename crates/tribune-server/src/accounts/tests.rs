@@ -1592,3 +1592,45 @@ async fn secrets_are_shown_once_and_never_listed() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn new_feed_addresses_retire_the_old_ones() {
+    let desk = desk();
+    let ann = desk.user("ann", PASSWORD, false);
+    let old = format!("/feeds/private/{}/front.rss", ann.feed_token);
+    let mut browser = Browser::new();
+    browser.login(&desk.app, "ann", PASSWORD).await;
+    assert_eq!(browser.get(&desk.app, &old).await.status, StatusCode::OK);
+
+    // Without the form's token nothing changes.
+    let forged = browser
+        .post(&desk.app, "/account/feeds", &[("csrf", "not the token")])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(browser.get(&desk.app, &old).await.status, StatusCode::OK);
+
+    let csrf = browser.csrf(&desk.app).await;
+    let renewed = browser
+        .post(&desk.app, "/account/feeds", &[("csrf", &csrf)])
+        .await;
+    assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.body);
+    assert_eq!(renewed.location(), "/account?done=feeds");
+    assert_eq!(
+        browser.get(&desk.app, &old).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = browser.get(&desk.app, "/account").await;
+    let token = desk
+        .store
+        .accounts()
+        .user(ann.id)
+        .unwrap()
+        .unwrap()
+        .feed_token;
+    assert_ne!(token, ann.feed_token);
+    assert!(
+        page.body
+            .contains(&format!("/feeds/private/{token}/front.rss"))
+    );
+    assert!(page.body.contains("new addresses"), "{}", page.body);
+}

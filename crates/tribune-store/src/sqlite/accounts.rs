@@ -161,6 +161,14 @@ impl Accounts for SqliteStore {
             .optional()?)
     }
 
+    fn set_feed_token(&self, user: i64, feed_token: &str) -> Result<bool> {
+        let changed = self
+            .connection()
+            .prepare_cached("UPDATE users SET feed_token = ?2 WHERE id = ?1")?
+            .execute(params![user, feed_token])?;
+        Ok(changed > 0)
+    }
+
     fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .connection()
