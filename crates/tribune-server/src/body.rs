@@ -105,6 +105,14 @@ fn next_address(text: &str) -> Option<usize> {
     Some(found)
 }
 
+/// `text` with the characters HTML gives meaning to escaped, for text and
+/// attribute values alike.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    push_escaped(&mut html, text);
+    html
+}
+
 fn push_escaped(html: &mut String, text: &str) {
     for c in text.chars() {
         match c {

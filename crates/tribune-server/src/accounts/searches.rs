@@ -8,7 +8,7 @@ use tribune_store::{SavedSearch, Store};
 
 use super::account::{Extras, render};
 use super::signed_in::SignedIn;
-use super::tokens::CsrfForm;
+use super::tokens::{CsrfForm, remove_owned};
 use super::validate;
 use crate::pages::{PageError, PageResult, same_origin, see_other};
 use crate::{AppState, Error};
@@ -78,21 +78,15 @@ pub(crate) async fn delete(
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> PageResult {
-    same_origin(&headers)?;
-    user.check_csrf(Some(&form.csrf))?;
-    let owner = user.user.id;
-    let deleted = match id.parse::<i64>() {
-        Ok(id) => {
-            state
-                .blocking(move |store| Ok(store.subscriptions().delete_saved_search(owner, id)?))
-                .await?
-        }
-        Err(_) => false,
-    };
-    if !deleted {
-        return Err(PageError(Error::NotFound(
-            "You have no such saved search.".into(),
-        )));
-    }
+    remove_owned(
+        &state,
+        &user,
+        &headers,
+        &id,
+        &form.csrf,
+        |store, owner, id| store.subscriptions().delete_saved_search(owner, id),
+        "You have no such saved search.",
+    )
+    .await?;
     Ok(see_other("/account?done=deleted"))
 }

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use tribune_store::{ApiToken, Store};
 
+use super::CurrentUser;
 use super::account::{Extras, render};
 use super::signed_in::SignedIn;
 use super::validate;
@@ -80,20 +81,46 @@ pub(crate) async fn revoke(
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> PageResult {
-    same_origin(&headers)?;
-    user.check_csrf(Some(&form.csrf))?;
+    remove_owned(
+        &state,
+        &user,
+        &headers,
+        &id,
+        &form.csrf,
+        |store, owner, id| store.accounts().revoke_api_token(owner, id),
+        "You have no such token.",
+    )
+    .await?;
+    Ok(see_other("/account?done=revoked"))
+}
+
+/// Removes one of the signed-in user's things (a token, a saved search)
+/// from a form that posts to a path naming its id. An id that is not a
+/// number, or is another user's, is "no such thing": the answer tells
+/// nothing of other users' ids.
+pub(crate) async fn remove_owned(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    id: &str,
+    csrf: &str,
+    remove: fn(&dyn Store, i64, i64) -> tribune_store::Result<bool>,
+    missing: &'static str,
+) -> Result<(), PageError> {
+    same_origin(headers)?;
+    user.check_csrf(Some(csrf))?;
     let owner = user.user.id;
-    // Another user's token is "no such token": its id tells nothing.
-    let revoked = match id.parse::<i64>() {
+    let removed = match id.parse::<i64>() {
         Ok(id) => {
             state
-                .blocking(move |store| Ok(store.accounts().revoke_api_token(owner, id)?))
+                .blocking(move |store| Ok(remove(store, owner, id)?))
                 .await?
         }
         Err(_) => false,
     };
-    if !revoked {
-        return Err(PageError(Error::NotFound("You have no such token.".into())));
+    if removed {
+        Ok(())
+    } else {
+        Err(PageError(Error::NotFound(missing.into())))
     }
-    Ok(see_other("/account?done=revoked"))
 }

@@ -4,6 +4,7 @@
 //! attribute; what it cannot do is drop the characters XML 1.0 forbids even
 //! when escaped (most C0 controls), so text is cleaned first.
 
+use crate::body::escape_html;
 use std::io;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -253,21 +254,6 @@ fn html(item: &Item) -> String {
         "<a href=\"{}\">On Tribune</a></p>",
         escape_html(&item.page)
     ));
-    out
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 
