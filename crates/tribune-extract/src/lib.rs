@@ -28,6 +28,7 @@
 mod blocks;
 mod boilerplate;
 mod content;
+mod date_context;
 mod dates;
 mod decode;
 mod dom;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use dom_query::Document as Html;
 use serde_json::Value;
 
+use crate::date_context::dates_something_else;
 use crate::dates::{Dated, date_in_url, parse_human_date, parse_machine_date};
 use crate::names::{clean_author, split_authors};
 
@@ -412,6 +413,11 @@ fn authors(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd) -> Vec<String> {
 }
 
 fn published(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -> Option<Dated> {
+    // A site's front page is not an article: the date its CMS gives it is
+    // when the page was made, not news.
+    if url.is_some_and(is_site_root) {
+        return None;
+    }
     if let Some(date) = ld.published.as_deref().and_then(parse_machine_date) {
         return Some(date);
     }
@@ -459,7 +465,7 @@ fn published(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -
                 .as_deref()
                 .and_then(parse_machine_date)
                 .or_else(|| parse_human_date(&node.text()));
-            if parsed.is_some() {
+            if parsed.is_some() && (selector.contains("itemprop") || !dates_something_else(node)) {
                 return parsed;
             }
         }
@@ -476,6 +482,7 @@ fn published(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -
     ] {
         if let Some(node) = page.select(selector).first()
             && let Some(date) = node.attr("datetime").and_then(|v| parse_machine_date(&v))
+            && !dates_something_else(node)
         {
             return Some(date);
         }
@@ -490,7 +497,7 @@ fn published(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -
     ] {
         for node in page.select(selector).iter().take(4) {
             let text = node.text();
-            if text.len() > 200 {
+            if text.len() > 200 || dates_something_else(node) {
                 continue;
             }
             if let Some(date) = parse_human_date(&text) {
@@ -499,6 +506,15 @@ fn published(page: &Page<'_>, meta: &MetaTags, ld: &JsonLd, url: Option<&str>) -
         }
     }
     None
+}
+
+/// Whether `url` is a site's front page (`https://site.example/`).
+fn is_site_root(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let path = rest.find('/').map_or("", |at| &rest[at..]);
+    matches!(path, "" | "/")
 }
 
 /// `en-US` → `en`, `en_GB` → `en`; anything that is not a language tag → None.
