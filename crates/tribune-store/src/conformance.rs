@@ -304,6 +304,17 @@ fn stories_suite(store: &dyn Store) {
     assert_eq!(articles.iter().filter(|x| x.copy_group == group).count(), 4);
     assert!(articles.iter().any(|x| x.id == a && x.is_original));
 
+    // One group's articles read as the story's articles of that group.
+    let grouped = store.group_articles(group).unwrap();
+    let mut expected: Vec<_> = articles
+        .iter()
+        .filter(|x| x.copy_group == group)
+        .cloned()
+        .collect();
+    expected.sort_by_key(|x| (x.seen_at, x.id));
+    assert_eq!(grouped, expected);
+    assert!(store.group_articles(9_999).unwrap().is_empty());
+
     let members = store.copy_group(group).unwrap();
     assert_eq!(members.len(), 4);
     assert_eq!(members[0].original_publisher.as_deref(), Some("USA TODAY"));

@@ -152,6 +152,11 @@ pub trait Store: Send + Sync {
         Ok(found)
     }
 
+    /// The articles of one copy group, in order of arrival: what an
+    /// article's page lists as its other copies, without reading the
+    /// whole story.
+    fn group_articles(&self, group: i64) -> Result<Vec<StoryArticle>>;
+
     /// The members of a copy group, with what choosing its original needs.
     fn copy_group(&self, group: i64) -> Result<Vec<GroupMember>>;
 

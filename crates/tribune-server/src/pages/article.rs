@@ -153,10 +153,7 @@ fn article_page(store: &dyn Store, id: i64) -> Result<ArticlePage, Error> {
         if let Some(summary) = store.story(story_id)? {
             story = Some((summary.id, summary.label));
         }
-        for member in store.story_articles(story_id)? {
-            if member.copy_group != group {
-                continue;
-            }
+        for member in store.group_articles(group)? {
             if member.id == id {
                 is_original = member.is_original;
                 continue;

@@ -243,6 +243,10 @@ impl Store for SqliteStore {
         stories::articles_of_many(&self.connection(), ids)
     }
 
+    fn group_articles(&self, group: i64) -> Result<Vec<StoryArticle>> {
+        stories::articles_of_group(&self.connection(), group)
+    }
+
     fn copy_group(&self, group: i64) -> Result<Vec<GroupMember>> {
         stories::group_members(&self.connection(), group)
     }

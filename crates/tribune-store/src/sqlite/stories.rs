@@ -169,6 +169,20 @@ pub(super) fn articles_of(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+pub(super) fn articles_of_group(
+    connection: &rusqlite::Connection,
+    group: i64,
+) -> Result<Vec<StoryArticle>> {
+    let mut statement = connection.prepare_cached(
+        "SELECT a.id, a.title, a.origin, a.site_name, a.copy_group_id,
+                coalesce(g.original_id = a.id, 0), coalesce(a.seen_at, 0)
+         FROM articles a JOIN copy_groups g ON g.id = a.copy_group_id
+         WHERE a.copy_group_id = ?1 ORDER BY a.seen_at, a.id",
+    )?;
+    let rows = statement.query_map(params![group], story_article)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The articles of several stories in one statement: the ids go in as one
 /// JSON array, so the statement text (and its cached plan) stays the same
 /// whatever their number, and each id is still an index lookup.
