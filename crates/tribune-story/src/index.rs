@@ -26,7 +26,7 @@ pub struct StoryConfig {
 impl Default for StoryConfig {
     fn default() -> Self {
         StoryConfig {
-            threshold: 0.17,
+            threshold: 0.15,
             window: Duration::days(3),
             lookup_terms: 24,
         }
@@ -53,15 +53,17 @@ struct Story {
     anchors: [Vec<(u64, u32)>; FACETS],
     /// The names and dates its members hold.
     named: rustc_hash::FxHashSet<u64>,
+    /// How many articles it holds.
+    members: u32,
 }
 
 impl Story {
-    /// The anchor most members had, per facet.
-    fn main_anchor(&self, facet: usize) -> Option<u64> {
+    /// The anchor most members had, per facet, with how many had it.
+    fn main_anchor(&self, facet: usize) -> Option<(u64, u32)> {
         self.anchors[facet]
             .iter()
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|a| a.0)
+            .copied()
     }
 }
 
@@ -74,10 +76,25 @@ fn facets(anchors: &Anchors) -> [Option<u64>; FACETS] {
 
 /// What a similarity is multiplied by when the article's main person or
 /// year is not the story's, and neither names the other's. Another person
-/// is a strong hint of another event but names get misread and reports
-/// lead with different people, so it weighs but does not decide; two
-/// different years of full dates (the event's, most often) decide.
-const CONFLICT: [f32; FACETS] = [0.5, 0.0];
+/// is a hint of another event but names get misread and reports lead with
+/// different people, so it weighs but does not decide (with the one-sided
+/// year rule below doing part of its work, a milder weight keeps more
+/// reports of one event together); two different years of full dates (the
+/// event's, most often) decide.
+const CONFLICT: [f32; FACETS] = [0.7, 0.0];
+
+/// What a similarity is multiplied by when only one side has the anchor
+/// and the other never names it: a report dated to a year that none of
+/// the story's members mentions, or an undated report that never mentions
+/// the year a dated story happened in. Two events of one kind (two
+/// earthquakes on one island, two arrests of one team's players) are most
+/// often years apart, and a report of the same event usually names the
+/// year somewhere (a date, a "2013" in passing) when it is dated at all.
+/// Weaker than a conflict, since a report can leave the date out; and a
+/// story holds its year against an undated report only when at least
+/// half its members are dated to it. A main person missing on one side
+/// says nothing: names are often left out.
+const ONE_SIDED: [f32; FACETS] = [1.0, 0.5];
 
 /// An article's TF-IDF vector against one index.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,10 +146,9 @@ impl StoryIndex {
         let df = self.document_frequency.get(&term).copied().unwrap_or(0) + extra;
         let n = self.documents + extra;
         // Sharper than the usual ln(N/df): rare names carry the event.
-        ((1.0 + n as f32) / (0.5 + df as f32))
-            .ln()
-            .max(0.0)
-            .powf(1.5)
+        let idf = ((1.0 + n as f32) / (0.5 + df as f32)).ln().max(0.0);
+        // idf^1.5, without the general power function's cost.
+        idf * idf.sqrt()
     }
 
     /// The article's unit TF-IDF vector, its heaviest terms first.
@@ -216,17 +232,28 @@ impl StoryIndex {
                     .filter_map(|(term, w)| story.centroid.get(term).map(|c| c * w))
                     .sum();
                 let mut similarity = dot / story.norm_squared.sqrt();
+                let named_by_story = |anchor: u64| story.named.contains(&anchor);
+                let named_by_article = |anchor: u64| weighed.named.binary_search(&anchor).is_ok();
                 for facet in 0..FACETS {
-                    let (Some(mine), Some(theirs)) = (article[facet], story.main_anchor(facet))
-                    else {
-                        continue;
+                    similarity *= match (article[facet], story.main_anchor(facet)) {
+                        (Some(mine), Some((theirs, _)))
+                            if mine != theirs
+                                && !named_by_story(mine)
+                                && !named_by_article(theirs) =>
+                        {
+                            CONFLICT[facet]
+                        }
+                        (Some(mine), None) if !named_by_story(mine) => ONE_SIDED[facet],
+                        // Only a story mostly of articles with the anchor
+                        // holds it against an article without: one dated
+                        // member among undated ones says little.
+                        (None, Some((theirs, had)))
+                            if 2 * had >= story.members && !named_by_article(theirs) =>
+                        {
+                            ONE_SIDED[facet]
+                        }
+                        _ => 1.0,
                     };
-                    if mine != theirs
-                        && !story.named.contains(&mine)
-                        && weighed.named.binary_search(&theirs).is_err()
-                    {
-                        similarity *= CONFLICT[facet];
-                    }
                 }
                 Some((id, similarity))
             })
@@ -258,6 +285,7 @@ impl StoryIndex {
         if at > story.last_seen {
             story.last_seen = at;
         }
+        story.members += 1;
         story.named.extend(weighed.named.iter().copied());
         for (facet, anchor) in facets(&weighed.anchors).into_iter().enumerate() {
             let Some(anchor) = anchor else { continue };
@@ -338,5 +366,101 @@ mod tests {
         both.named.push(2013);
         both.named.sort_unstable();
         assert_eq!(index.best(&both, now).map(|(story, _)| story), Some(1));
+    }
+
+    /// An index that has seen other news, so that the reports' terms are
+    /// distinctive, and holds story 1: `members` undated reports (or dated
+    /// to `year`) of one event.
+    fn index_with(members: usize, year: Option<u64>) -> (StoryIndex, DateTime<Utc>) {
+        let now = Utc::now();
+        let mut index = StoryIndex::new(StoryConfig::default());
+        for id in 0..5 {
+            let other = Features {
+                terms: vec![(100 + id, 1.0)],
+                ..Features::default()
+            };
+            index.add(100 + id as i64, &other, now);
+        }
+        for _ in 0..members {
+            index.add(1, &dated(year, &[]), now);
+        }
+        (index, now)
+    }
+
+    /// A report of the same kind of event, dated to `year` (or undated),
+    /// mentioning the years `mentions`.
+    fn dated(year: Option<u64>, mentions: &[u64]) -> Features {
+        let mut named: Vec<u64> = year.iter().chain(mentions).copied().collect();
+        named.sort_unstable();
+        named.dedup();
+        Features {
+            terms: vec![(1, 1.0), (2, 2.0), (3, 1.0), (4, 1.0)],
+            anchors: Anchors { who: None, year },
+            named,
+        }
+    }
+
+    fn similarity(index: &StoryIndex, report: &Features, now: DateTime<Utc>) -> f32 {
+        let mut loose = index.clone();
+        loose.config.threshold = 0.0;
+        loose.best(report, now).map_or(0.0, |(_, s)| s)
+    }
+
+    #[test]
+    fn a_date_only_one_side_has_weighs_unless_the_other_names_its_year() {
+        // Undated reports of one earthquake; a report dated 2013 that none
+        // of them mentions is likely the other earthquake.
+        let (index, now) = index_with(3, None);
+        let undated = similarity(&index, &dated(None, &[]), now);
+        let other_year = similarity(&index, &dated(Some(2013), &[]), now);
+        assert!((other_year - undated * ONE_SIDED[1]).abs() < 1e-4);
+        // A story member naming 2013 in passing lifts the doubt.
+        let mut index = index;
+        index.add(1, &dated(None, &[2013]), now);
+        let undated = similarity(&index, &dated(None, &[]), now);
+        let named = similarity(&index, &dated(Some(2013), &[]), now);
+        assert!((named - undated).abs() < 1e-4);
+
+        // The other way round: a story dated 2008, an undated report.
+        let (index, now) = index_with(3, Some(2008));
+        let same = similarity(&index, &dated(Some(2008), &[]), now);
+        let silent = similarity(&index, &dated(None, &[]), now);
+        let naming = similarity(&index, &dated(None, &[2008]), now);
+        assert!((silent - same * ONE_SIDED[1]).abs() < 1e-4);
+        assert!((naming - same).abs() < 1e-4);
+        // A report dated to another year it never names is vetoed.
+        assert_eq!(similarity(&index, &dated(Some(2013), &[2011]), now), 0.0);
+        // One dated member among undated ones does not date the story.
+        let (mut index, now) = index_with(1, Some(2008));
+        index.add(1, &dated(None, &[]), now);
+        index.add(1, &dated(None, &[]), now);
+        let same = similarity(&index, &dated(Some(2008), &[]), now);
+        let silent = similarity(&index, &dated(None, &[]), now);
+        assert!(silent > same * ONE_SIDED[1] + 0.01, "{silent} {same}");
+    }
+
+    #[test]
+    fn sibling_events_dated_on_one_side_only_stay_apart() {
+        // Story 1: a weakly similar undated report of the first event; a
+        // report of the second event, dated, matches it only weakly and,
+        // penalised, starts its own story, which its siblings then join.
+        let (mut index, now) = index_with(1, None);
+        let mut second = dated(Some(2013), &[]);
+        second.terms = vec![(1, 1.0), (2, 1.0), (5, 2.0), (6, 1.0), (7, 1.0)];
+        let raw = {
+            let mut undated = second.clone();
+            undated.anchors.year = None;
+            undated.named.clear();
+            similarity(&index, &undated, now)
+        };
+        assert!(raw >= index.config.threshold, "{raw}");
+        assert_eq!(index.best(&second, now), None);
+        index.add(2, &second, now);
+        assert_eq!(index.best(&second, now).map(|(story, _)| story), Some(2));
+        // The first event's next report still finds its own story.
+        assert_eq!(
+            index.best(&dated(None, &[]), now).map(|(story, _)| story),
+            Some(1)
+        );
     }
 }
