@@ -43,17 +43,31 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// The character starting at byte `at` of `text`, with its length in
+/// bytes; ASCII, most of every text, without decoding.
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        return Some((char::from(byte), 1));
+    }
+    let c = text.get(at..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
 /// Hashes of the text's words, lower-cased, in order, without allocating.
 fn word_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
-    let mut chars = text.chars().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
         // Skip to the next word.
-        while chars.peek().is_some_and(|c| !c.is_alphanumeric()) {
-            chars.next();
+        loop {
+            let (c, len) = char_at(text, at)?;
+            if c.is_alphanumeric() {
+                break;
+            }
+            at += len;
         }
-        chars.peek()?;
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        while let Some(&c) = chars.peek() {
+        while let Some((c, len)) = char_at(text, at) {
             if !c.is_alphanumeric() {
                 break;
             }
@@ -65,7 +79,7 @@ fn word_hashes(text: &str) -> impl Iterator<Item = u64> + '_ {
                     hash = (hash ^ u64::from(lower)).wrapping_mul(0x0000_0100_0000_01b3);
                 }
             }
-            chars.next();
+            at += len;
         }
         Some(mix(hash))
     })

@@ -338,51 +338,87 @@ pub fn features_enriched(title: Option<&str>, text: &str, enrichment: &Enrichmen
     features
 }
 
+/// The character starting at byte `at` of `text`, with its length in
+/// bytes; ASCII, most of every text, without decoding.
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        return Some((char::from(byte), 1));
+    }
+    let c = text.get(at..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
 /// The text up to its `words`-th word.
 fn lead(text: &str, words: usize) -> &str {
     let mut seen = 0;
     let mut in_word = false;
-    for (at, c) in text.char_indices() {
+    let mut at = 0;
+    while let Some((c, len)) = char_at(text, at) {
         let word_char = c.is_alphanumeric();
         if word_char && !in_word {
             seen += 1;
             if seen > words {
-                return &text[..at];
+                return text.get(..at).unwrap_or(text);
             }
         }
         in_word = word_char;
+        at += len;
     }
     text
 }
 
-/// Adds the features of one passage. Words are lower-cased into one
-/// reused buffer and hashed, so a passage costs no allocation per word.
+/// Adds the features of one passage. Words are slices of the passage,
+/// lower-cased into one reused buffer and hashed, so a passage costs no
+/// allocation per word.
 fn collect(text: &str, weight: f32, out: &mut Vec<(u64, f32)>) {
     let mut sentence_start = true;
-    let mut word = String::new();
     let mut lower = String::new();
     let mut previous_name: Option<u64> = None;
-    // A space after the last character ends the last word like any other.
-    let mut chars = text.chars().chain(std::iter::once(' ')).peekable();
-    while let Some(c) = chars.next() {
+    let mut word_start: Option<usize> = None;
+    // Whether the word so far is all digits: only then does a dot before
+    // a digit continue it ("6.1").
+    let mut digits_only = true;
+    let mut at = 0;
+    loop {
+        let Some((c, len)) = char_at(text, at) else {
+            // The end of the text ends the last word like a space.
+            if let Some(start) = word_start {
+                let word = text.get(start..).unwrap_or_default();
+                take(
+                    word,
+                    &mut lower,
+                    sentence_start,
+                    weight,
+                    &mut previous_name,
+                    out,
+                );
+            }
+            return;
+        };
         let decimal_point = c == '.'
-            && !word.is_empty()
-            && chars.peek().is_some_and(|n| n.is_ascii_digit())
-            && word.chars().all(|w| w.is_ascii_digit());
+            && word_start.is_some()
+            && digits_only
+            && text.as_bytes().get(at + 1).is_some_and(u8::is_ascii_digit);
         if c.is_alphanumeric() || decimal_point {
-            word.push(c);
+            if word_start.is_none() {
+                word_start = Some(at);
+                digits_only = true;
+            }
+            digits_only &= c.is_ascii_digit();
+            at += len;
             continue;
         }
-        if !word.is_empty() {
+        if let Some(start) = word_start.take() {
+            let word = text.get(start..at).unwrap_or_default();
             take(
-                &word,
+                word,
                 &mut lower,
                 sentence_start,
                 weight,
                 &mut previous_name,
                 out,
             );
-            word.clear();
             sentence_start = false;
         }
         if matches!(c, '.' | '!' | '?' | '\n' | ':' | '"' | '“') {
@@ -391,6 +427,7 @@ fn collect(text: &str, weight: f32, out: &mut Vec<(u64, f32)>) {
         } else if !c.is_whitespace() && c != '\'' && c != '’' && c != '-' {
             previous_name = None;
         }
+        at += len;
     }
 }
 
@@ -403,12 +440,14 @@ fn take(
     out: &mut Vec<(u64, f32)>,
 ) {
     lower.clear();
-    if word.is_ascii() {
-        lower.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    let ascii = word.is_ascii();
+    if ascii {
+        lower.push_str(word);
+        lower.make_ascii_lowercase();
     } else {
         lower.extend(word.chars().flat_map(char::to_lowercase));
     }
-    if word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    if word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         // Years, magnitudes, counts: "6.1", "2013", "23". Single digits
         // are too common to tell events apart.
         if word.len() >= 2 {
@@ -417,7 +456,12 @@ fn take(
         *previous_name = None;
         return;
     }
-    if lower.chars().count() < 3 || is_stopword(lower) {
+    let letters = if ascii {
+        lower.len()
+    } else {
+        lower.chars().count()
+    };
+    if letters < 3 || is_stopword(lower) {
         *previous_name = None;
         return;
     }
