@@ -233,9 +233,21 @@ fn is_stopword(word: &str) -> bool {
     SET.contains(word)
 }
 
+/// Whether a word's [`WORD`] hash is a stopword's: the hash is made for
+/// the term anyway, and a lookup of it is cheaper than one of the text.
+fn is_stopword_hash(word: u64) -> bool {
+    static SET: std::sync::LazyLock<rustc_hash::FxHashSet<u64>> =
+        std::sync::LazyLock::new(|| STOPWORDS.iter().map(|w| hash(WORD, w)).collect());
+    SET.contains(&word)
+}
+
 fn hash(kind: u64, text: &str) -> u64 {
+    hash_bytes(kind, text.bytes())
+}
+
+fn hash_bytes(kind: u64, bytes: impl Iterator<Item = u8>) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ kind;
-    for byte in text.bytes() {
+    for byte in bytes {
         h = (h ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
     }
     h ^ (h >> 31)
@@ -439,36 +451,47 @@ fn take(
     previous_name: &mut Option<u64>,
     out: &mut Vec<(u64, f32)>,
 ) {
-    lower.clear();
-    let ascii = word.is_ascii();
-    if ascii {
-        lower.push_str(word);
-        lower.make_ascii_lowercase();
-    } else {
-        lower.extend(word.chars().flat_map(char::to_lowercase));
-    }
     if word.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         // Years, magnitudes, counts: "6.1", "2013", "23". Single digits
         // are too common to tell events apart.
         if word.len() >= 2 {
-            out.push((hash(NUMBER, lower), weight * NUMBER_WEIGHT));
+            out.push((hash(NUMBER, word), weight * NUMBER_WEIGHT));
         }
         *previous_name = None;
         return;
     }
+    // An ASCII word (most) is hashed as it is read, lower-cased on the
+    // way; any other is lower-cased into the buffer first.
+    let ascii = word.is_ascii();
+    if !ascii {
+        lower.clear();
+        lower.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    let hash_of = |kind| {
+        if ascii {
+            hash_bytes(kind, word.bytes().map(|b| b.to_ascii_lowercase()))
+        } else {
+            hash(kind, lower)
+        }
+    };
     let letters = if ascii {
-        lower.len()
+        word.len()
     } else {
         lower.chars().count()
     };
-    if letters < 3 || is_stopword(lower) {
+    if letters < 3 {
         *previous_name = None;
         return;
     }
-    out.push((hash(WORD, lower), weight));
+    let term = hash_of(WORD);
+    if is_stopword_hash(term) {
+        *previous_name = None;
+        return;
+    }
+    out.push((term, weight));
     let capitalised = word.chars().next().is_some_and(char::is_uppercase);
     if capitalised && !sentence_start {
-        let name = hash(NAME, lower);
+        let name = hash_of(NAME);
         out.push((name, weight * NAME_WEIGHT));
         // "Betty Ford", "Tara Reid": the pair names one thing.
         if let Some(previous) = *previous_name {
